@@ -1,0 +1,38 @@
+using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.ClinicalNotes;
+using IopPlatform.Enrollment;
+using IopPlatform.Integration;
+using IopPlatform.Outcomes;
+using IopPlatform.Scheduling;
+
+namespace IopPlatform.Api.Hosting;
+
+/// <summary>The only place that knows the modules exist.</summary>
+internal static class ModuleCatalog
+{
+    public static IReadOnlyList<ModuleDescriptor> AddModules(IServiceCollection services, IConfiguration configuration)
+    {
+        ModuleDescriptor[] modules =
+        [
+            services.AddIntegrationModule(configuration),
+            services.AddEnrollmentModule(configuration),
+            services.AddSchedulingModule(configuration),
+            services.AddClinicalNotesModule(configuration),
+            services.AddOutcomesModule(configuration),
+        ];
+        foreach (var module in modules)
+        {
+            services.AddSingleton(module);
+        }
+        return modules;
+    }
+
+    public static void MapModules(RouteGroupBuilder api)
+    {
+        api.MapIntegrationModule();
+        api.MapEnrollmentModule();
+        api.MapSchedulingModule();
+        api.MapClinicalNotesModule();
+        api.MapOutcomesModule();
+    }
+}

@@ -1,0 +1,35 @@
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Messaging;
+
+namespace IopPlatform.Api.Hosting;
+
+/// <summary>Composes the host: shared mechanisms first, then the modules, then the HTTP pipeline.</summary>
+internal static class PlatformSetup
+{
+    public static void AddIopPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        builder.AddDatabase();
+        builder.AddJson();
+        builder.AddErrorHandling();
+        var modules = ModuleCatalog.AddModules(services, builder.Configuration);
+        services.AddIopMediator(modules.Select(m => m.Assembly));
+        builder.AddHangfireJobs();
+        builder.AddSwagger();
+        builder.AddHealth();
+    }
+
+    public static void UseIopPlatform(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<DatabaseOptions>().MigrateOnStart)
+        {
+            app.Services.GetRequiredService<DatabaseMigrator>().MigrateAll();
+        }
+        app.UseErrorHandling();
+        app.UseSwaggerDocs();
+        app.MapHealth();
+        app.UseHangfireJobs();
+        ModuleCatalog.MapModules(app.MapGroup("/api/v1"));
+    }
+}

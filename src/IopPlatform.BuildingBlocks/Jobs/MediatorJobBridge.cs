@@ -1,0 +1,25 @@
+using System.ComponentModel;
+using Hangfire;
+using MediatR;
+
+namespace IopPlatform.BuildingBlocks.Jobs;
+
+/// <summary>
+/// The one bridge between Hangfire and the modules: a job is a MediatR request, so it goes through the same
+/// validation and logging pipeline as an HTTP call. Hangfire's activator gives each job its own DI scope.
+/// </summary>
+public sealed class MediatorJobBridge
+{
+    private readonly IMediator _mediator;
+
+    public MediatorJobBridge(IMediator mediator) => _mediator = mediator;
+
+    [DisplayName("{0}")]
+    [AutomaticRetry(Attempts = 5)]
+    public async Task RunAsync<TRequest>(string jobName, TRequest request, CancellationToken cancellationToken)
+        where TRequest : IRequest<Unit>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobName);
+        await _mediator.Send(request, cancellationToken).ConfigureAwait(false);
+    }
+}

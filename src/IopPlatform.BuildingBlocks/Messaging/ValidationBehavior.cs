@@ -1,0 +1,27 @@
+using FluentValidation;
+using MediatR;
+
+namespace IopPlatform.BuildingBlocks.Messaging;
+
+/// <summary>Every request passes its validators before its handler runs; failures become a 400 with per-field errors.</summary>
+public sealed class ValidationBehavior<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
+{
+    private readonly IEnumerable<IValidator<TRequest>> _validators;
+
+    public ValidationBehavior(IEnumerable<IValidator<TRequest>> validators) => _validators = validators;
+
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        foreach (var validator in _validators)
+        {
+            var result = await validator.ValidateAsync(new ValidationContext<TRequest>(request), cancellationToken).ConfigureAwait(false);
+            failures.AddRange(result.Errors);
+        }
+        if (failures.Count > 0)
+        {
+            throw new ValidationException(failures);
+        }
+        return await next().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,35 @@
+using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.Enrollment.Features.Programs;
+using IopPlatform.Enrollment.Features.Sites;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IopPlatform.Enrollment;
+
+/// <summary>The Enrollment module's registration and endpoints; the host calls only these two methods.</summary>
+public static class EnrollmentModule
+{
+    public const string Tag = "Enrollment";
+
+    public static ModuleDescriptor AddEnrollmentModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new ModuleDescriptor("enrollment", typeof(EnrollmentModule).Assembly, MigrationOrder: 1);
+    }
+
+    public static IEndpointRouteBuilder MapEnrollmentModule(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup(string.Empty).WithTags(Tag);
+        CreateSiteEndpoint.Map(group);
+        GetSiteEndpoint.Map(group);
+        ListSitesEndpoint.Map(group);
+        CreateProgramEndpoint.Map(group);
+        GetProgramEndpoint.Map(group);
+        ListProgramsEndpoint.Map(group);
+        return api;
+    }
+}

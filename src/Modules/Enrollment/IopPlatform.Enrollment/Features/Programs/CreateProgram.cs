@@ -1,0 +1,104 @@
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.Enrollment.Contracts;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Enrollment.Features.Programs;
+
+/// <summary>Creates an IOP program at a site.</summary>
+/// <param name="SiteId">The site that runs the program.</param>
+/// <param name="Name">Display name (1–200 characters).</param>
+/// <param name="LevelOfCare">Versioned level-of-care code such as "asam-3:2.1" (ASAM 3rd edition, level 2.1) or "asam-4:2.1".</param>
+/// <param name="RequiredHoursPerWeekAdult">Weekly structured hours required of adults; default 9 (ASAM 2.1).</param>
+/// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default 6 (ASAM 2.1).</param>
+/// <param name="ExpectedLengthWeeks">Expected episode length in weeks (1–52); default 12.</param>
+internal sealed record CreateProgramRequest(
+    Guid SiteId,
+    string Name,
+    string LevelOfCare,
+    decimal? RequiredHoursPerWeekAdult,
+    decimal? RequiredHoursPerWeekAdolescent,
+    int? ExpectedLengthWeeks) : IRequest<ProgramDto>;
+
+internal sealed class CreateProgramValidator : AbstractValidator<CreateProgramRequest>
+{
+    public CreateProgramValidator()
+    {
+        RuleFor(x => x.SiteId).NotEmpty();
+        RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
+        RuleFor(x => x.LevelOfCare).NotEmpty().MaximumLength(32)
+            .Matches(LevelOfCare.Pattern).WithMessage("Level of care must be a versioned code such as 'asam-3:2.1' or 'asam-4:2.1'.");
+        RuleFor(x => x.RequiredHoursPerWeekAdult).InclusiveBetween(1m, 40m);
+        RuleFor(x => x.RequiredHoursPerWeekAdolescent).InclusiveBetween(1m, 40m);
+        RuleFor(x => x.ExpectedLengthWeeks).InclusiveBetween(1, 52);
+    }
+}
+
+internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider clock) : IRequestHandler<CreateProgramRequest, ProgramDto>
+{
+    private const decimal DefaultAdultHours = 9m;
+    private const decimal DefaultAdolescentHours = 6m;
+    private const int DefaultLengthWeeks = 12;
+
+    private const string SiteExists = "SELECT COUNT(*) FROM enrollment_site WHERE id = @SiteId";
+
+    private const string Insert = """
+        INSERT INTO enrollment_program (id, site_id, name, level_of_care, required_hours_adult, required_hours_adolescent,
+                                        expected_length_weeks, version, created_at)
+        VALUES (@Id, @SiteId, @Name, @LevelOfCare, @RequiredHoursPerWeekAdult, @RequiredHoursPerWeekAdolescent,
+                @ExpectedLengthWeeks, @Version, @CreatedAt)
+        """;
+
+    public async Task<ProgramDto> Handle(CreateProgramRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var sites = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SiteExists, request, cancellationToken: cancellationToken));
+        if (sites == 0)
+        {
+            throw new BadRequestException(nameof(request.SiteId), $"Site '{request.SiteId}' does not exist.");
+        }
+        var program = new ProgramDto
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = request.SiteId,
+            Name = request.Name.Trim(),
+            LevelOfCare = request.LevelOfCare,
+            RequiredHoursPerWeekAdult = request.RequiredHoursPerWeekAdult ?? DefaultAdultHours,
+            RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? DefaultAdolescentHours,
+            ExpectedLengthWeeks = request.ExpectedLengthWeeks ?? DefaultLengthWeeks,
+            Version = 1,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        await connection.ExecuteAsync(new CommandDefinition(Insert, program, cancellationToken: cancellationToken));
+        return program;
+    }
+}
+
+internal static class LevelOfCare
+{
+    /// <summary>"scheme-edition:level", e.g. asam-3:2.1; ASAM's 4th edition renames levels, so the code is versioned.</summary>
+    public const string Pattern = "^[a-z][a-z0-9]*-[0-9]+:[0-9]+(\\.[0-9]+)?$";
+}
+
+internal static class CreateProgramEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapPost("/programs", async (CreateProgramRequest body, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+            {
+                var program = await mediator.Send(body, ct);
+                ETag.Set(response, program.Version);
+                return TypedResults.Created($"/api/v1/programs/{program.Id}", program);
+            })
+            .WithName("CreateProgram")
+            .WithSummary("Create a program")
+            .WithDescription("Creates an IOP program at a site. Required weekly hours default to 9 for adults and 6 for adolescents (ASAM level 2.1).")
+            .Accepts<CreateProgramRequest>("application/json")
+            .Produces<ProgramDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+}

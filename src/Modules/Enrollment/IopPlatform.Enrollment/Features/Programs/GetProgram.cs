@@ -1,0 +1,44 @@
+using Dapper;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.Enrollment.Contracts;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Enrollment.Features.Programs;
+
+internal sealed class GetProgramHandler(IDbConnectionFactory db) : IRequestHandler<GetProgramQuery, ProgramDto?>
+{
+    public const string Columns = """
+        id, site_id AS SiteId, name, level_of_care AS LevelOfCare, required_hours_adult AS RequiredHoursPerWeekAdult,
+        required_hours_adolescent AS RequiredHoursPerWeekAdolescent, expected_length_weeks AS ExpectedLengthWeeks,
+        version, created_at AS CreatedAt
+        """;
+
+    private const string Select = $"SELECT {Columns} FROM enrollment_program WHERE id = @ProgramId";
+
+    public async Task<ProgramDto?> Handle(GetProgramQuery request, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ProgramDto>(new CommandDefinition(Select, request, cancellationToken: cancellationToken));
+    }
+}
+
+internal static class GetProgramEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/programs/{programId:guid}", async (Guid programId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+            {
+                var program = await mediator.Send(new GetProgramQuery(programId), ct) ?? throw new NotFoundException("Program", programId);
+                ETag.Set(response, program.Version);
+                return TypedResults.Ok(program);
+            })
+            .WithName("GetProgram")
+            .WithSummary("Get a program")
+            .WithDescription("Returns one program. The ETag header carries its version.")
+            .Produces<ProgramDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

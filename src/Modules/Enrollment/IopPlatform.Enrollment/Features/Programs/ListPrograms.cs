@@ -1,0 +1,53 @@
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.Enrollment.Contracts;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Enrollment.Features.Programs;
+
+internal sealed record ListProgramsQuery(Guid? SiteId, int Limit, string? Cursor) : IRequest<CursorPage<ProgramDto>>;
+
+internal sealed class ListProgramsValidator : AbstractValidator<ListProgramsQuery>
+{
+    public ListProgramsValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
+}
+
+internal sealed class ListProgramsHandler(IDbConnectionFactory db, ISqlDialect dialect) : IRequestHandler<ListProgramsQuery, CursorPage<ProgramDto>>
+{
+    public async Task<CursorPage<ProgramDto>> Handle(ListProgramsQuery request, CancellationToken cancellationToken)
+    {
+        var after = Cursor.Decode(request.Cursor);
+        var filters = new List<string>();
+        if (request.SiteId is not null)
+        {
+            filters.Add("site_id = @SiteId");
+        }
+        if (after is not null)
+        {
+            filters.Add("id > @After");
+        }
+        var where = filters.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", filters);
+        var sql = $"SELECT {GetProgramHandler.Columns} FROM enrollment_program {where} ORDER BY id {dialect.Limit("@Take")}";
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ProgramDto>(new CommandDefinition(
+            sql, new { request.SiteId, After = after, Take = request.Limit + 1 }, cancellationToken: cancellationToken));
+        return Cursor.Page(rows.AsList(), request.Limit, p => p.Id);
+    }
+}
+
+internal static class ListProgramsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/programs", (IMediator mediator, CancellationToken ct, Guid? siteId = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                mediator.Send(new ListProgramsQuery(siteId, limit, cursor), ct))
+            .WithName("ListPrograms")
+            .WithSummary("List programs")
+            .WithDescription("Lists programs, optionally at one site, a page at a time (cursor pagination).")
+            .Produces<CursorPage<ProgramDto>>()
+            .ProducesValidationProblem();
+}
