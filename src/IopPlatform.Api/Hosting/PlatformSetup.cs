@@ -13,6 +13,7 @@ internal static class PlatformSetup
         builder.AddDatabase();
         builder.AddJson();
         builder.AddErrorHandling();
+        builder.AddAuth();
         var modules = ModuleCatalog.AddModules(services, builder.Configuration);
         services.AddIopMediator(modules.Select(m => m.Assembly));
         builder.AddHangfireJobs();
@@ -28,6 +29,7 @@ internal static class PlatformSetup
         }
         app.UseErrorHandling();
         app.UseSwaggerDocs();
+        app.UseAuth();
         app.MapHealth();
         app.UseHangfireJobs();
         ModuleCatalog.MapModules(app.MapGroup("/api/v1"));

@@ -1,0 +1,66 @@
+using System.Text;
+using IopPlatform.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IopPlatform.Api.Hosting;
+
+/// <summary>
+/// Every endpoint requires an authenticated caller unless it opts out (health). Partner apps present API keys (the
+/// Integration module validates them); staff present JWTs from the organisation's identity provider.
+/// </summary>
+internal static class AuthSetup
+{
+    public static void AddAuth(this WebApplicationBuilder builder)
+    {
+        var jwt = builder.Configuration.GetSection("Auth:Jwt");
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ICurrentCaller, HttpCurrentCaller>();
+        builder.Services
+            .AddAuthentication(AuthSchemes.Default)
+            .AddPolicyScheme(AuthSchemes.Default, "API key or bearer token", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddJwtBearer(AuthSchemes.Bearer, o =>
+            {
+                o.MapInboundClaims = false;
+                var authority = jwt["Authority"];
+                if (!string.IsNullOrWhiteSpace(authority))
+                {
+                    o.Authority = authority;
+                    o.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                }
+                var signingKey = jwt["SigningKey"];
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateAudience = true,
+                    ValidAudience = jwt["Audience"] ?? "iop-platform",
+                    ValidateIssuer = true,
+                    ValidIssuer = jwt["Issuer"] ?? authority ?? "iop-platform",
+                    ValidateLifetime = true,
+                    ClockSkew = TimeSpan.FromMinutes(1),
+                    RoleClaimType = CallerClaims.Role,
+                    NameClaimType = CallerClaims.Name,
+                    // A symmetric key is for development and tests only; production validates the provider's published keys.
+                    IssuerSigningKey = string.IsNullOrWhiteSpace(signingKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)),
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Default).RequireAuthenticatedUser().Build());
+    }
+
+    public static void UseAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("ApiKey ", StringComparison.OrdinalIgnoreCase) || context.Request.Headers.ContainsKey(AuthSchemes.ApiKeyHeader))
+        {
+            return AuthSchemes.ApiKey;
+        }
+        return AuthSchemes.Bearer;
+    }
+}

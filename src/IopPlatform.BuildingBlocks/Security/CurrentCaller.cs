@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace IopPlatform.BuildingBlocks.Security;
+
+/// <summary>Who is calling: a staff user (JWT), a partner app (API key), or the system (a job).</summary>
+public interface ICurrentCaller
+{
+    /// <summary>Stable id of the actor: the token's subject, the API client's id, or "system".</summary>
+    string ActorId { get; }
+
+    /// <summary><c>user</c>, <c>api_client</c> or <c>system</c>.</summary>
+    string ActorType { get; }
+
+    /// <summary>Display name for audit reports (never a patient's).</summary>
+    string? ActorName { get; }
+
+    IReadOnlyList<string> Roles { get; }
+
+    /// <summary>The API client id when a partner app calls; null for staff and jobs.</summary>
+    Guid? ApiClientId { get; }
+
+    string? ClientAddress { get; }
+
+    /// <summary>Purpose of use (HIPAA/Part 2), from the <c>X-Purpose-Of-Use</c> header; defaults to treatment.</summary>
+    string Purpose { get; }
+
+    bool IsInRole(string role);
+}
+
+public static class CallerClaims
+{
+    public const string ActorType = "iop:actor_type";
+    public const string ApiClientId = "iop:api_client_id";
+    public const string Role = "role";
+    public const string Subject = "sub";
+    public const string Name = "name";
+}
+
+/// <summary>The caller of the current HTTP request; outside a request (a job) it is the system.</summary>
+public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentCaller
+{
+    public const string PurposeHeader = "X-Purpose-Of-Use";
+    public const string DefaultPurpose = "treatment";
+
+    private ClaimsPrincipal? User => accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+
+    public string ActorId => User is { } u ? u.FindFirstValue(CallerClaims.Subject) ?? u.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown" : "system";
+
+    public string ActorType => User is { } u ? u.FindFirstValue(CallerClaims.ActorType) ?? "user" : "system";
+
+    public string? ActorName => User?.FindFirstValue(CallerClaims.Name) ?? User?.Identity?.Name;
+
+    public IReadOnlyList<string> Roles => User?.FindAll(c => c.Type is CallerClaims.Role or ClaimTypes.Role).Select(c => c.Value).Distinct().ToList() ?? [];
+
+    public Guid? ApiClientId => Guid.TryParse(User?.FindFirstValue(CallerClaims.ApiClientId), out var id) ? id : null;
+
+    public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public string Purpose
+    {
+        get
+        {
+            var header = accessor.HttpContext?.Request.Headers[PurposeHeader].ToString();
+            return string.IsNullOrWhiteSpace(header) ? DefaultPurpose : header.Trim().ToLowerInvariant();
+        }
+    }
+
+    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+}
