@@ -14,6 +14,7 @@ internal static class ModuleCatalog
     {
         ModuleDescriptor[] modules =
         [
+            BuildingBlocks.PlatformModule.Descriptor,
             services.AddIntegrationModule(configuration),
             services.AddEnrollmentModule(configuration),
             services.AddSchedulingModule(configuration),
