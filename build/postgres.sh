@@ -36,7 +36,7 @@ esac
 
 find_bin() {
   local d
-  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  d="$(printf '%s\n' /usr/lib/postgresql/*/bin | grep -v '\*' | sort -V | tail -n 1 || true)"
   if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
     printf '%s\n' "$d"
   elif command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
@@ -164,8 +164,8 @@ cmd_start() {
     die "could not start PostgreSQL on port ${PORT} (port in use by something else?)"
   fi
 
-  local i
-  for i in $(seq 1 50); do
+  local _
+  for _ in $(seq 1 50); do
     if is_up "$bin"; then
       log "PostgreSQL is ready on 127.0.0.1:${PORT}"
       return 0
