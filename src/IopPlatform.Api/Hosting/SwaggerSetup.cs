@@ -4,6 +4,9 @@ namespace IopPlatform.Api.Hosting;
 
 internal static class SwaggerSetup
 {
+    private const string ApiKeyScheme = "ApiKey";
+    private const string BearerScheme = "Bearer";
+
     public static void AddSwagger(this WebApplicationBuilder builder)
     {
         builder.Services.AddEndpointsApiExplorer();
@@ -20,8 +23,25 @@ internal static class SwaggerSetup
             {
                 o.IncludeXmlComments(xml);
             }
-            // Full names keep schema ids unique across modules; the readable part is the type name.
-            o.CustomSchemaIds(t => SchemaId(t));
+            o.CustomSchemaIds(SchemaId);
+            o.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Api-Key",
+                Description = "Partner apps and the bootstrap admin: the API key shown once when the client was created (also accepted as `Authorization: ApiKey <key>`).",
+            });
+            o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "Staff: a JWT from the organisation's identity provider with `role` claims (admin, clinician, supervisor, case_manager).",
+            });
+            // Two requirements = either scheme is enough.
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+            o.OperationFilter<StandardProblemResponses>();
         });
     }
 
