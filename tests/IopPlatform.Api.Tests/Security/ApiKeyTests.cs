@@ -32,7 +32,7 @@ public abstract class ApiKeyTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal([Roles.Partner], created.Client.Roles);
         Assert.Equal(created.Key[..8], created.Client.KeyPrefix);
         Assert.Equal("admin-tests", created.Client.CreatedBy);
-        Assert.Equal(ApiFactory.Start, created.Client.CreatedAt);
+        Assert.Equal(Api.Clock.GetUtcNow(), created.Client.CreatedAt);
         Assert.Null(created.Client.RevokedAt);
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(created.Key)));
