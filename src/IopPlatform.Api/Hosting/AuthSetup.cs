@@ -3,6 +3,7 @@ using IopPlatform.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Net.Http.Headers;
 
 namespace IopPlatform.Api.Hosting;
 
@@ -12,6 +13,8 @@ namespace IopPlatform.Api.Hosting;
 /// </summary>
 internal static class AuthSetup
 {
+    private const string ApiKeyChallenge = "ApiKey realm=\"iop-platform\"";
+
     public static void AddAuth(this WebApplicationBuilder builder)
     {
         var jwt = builder.Configuration.GetSection("Auth:Jwt");
@@ -23,6 +26,15 @@ internal static class AuthSetup
             .AddJwtBearer(AuthSchemes.Bearer, o =>
             {
                 o.MapInboundClaims = false;
+                // A caller without credentials learns both ways in; the handler appends its Bearer challenge after this.
+                o.Events = new JwtBearerEvents
+                {
+                    OnChallenge = c =>
+                    {
+                        c.Response.Headers.Append(HeaderNames.WWWAuthenticate, ApiKeyChallenge);
+                        return Task.CompletedTask;
+                    },
+                };
                 var authority = jwt["Authority"];
                 if (!string.IsNullOrWhiteSpace(authority))
                 {

@@ -5,6 +5,8 @@ using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Jobs;
+using IopPlatform.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Authentication;
 
 namespace IopPlatform.Api.Hosting;
 
@@ -14,6 +16,7 @@ namespace IopPlatform.Api.Hosting;
 /// </summary>
 internal static class HangfireSetup
 {
+    private const string DashboardPath = "/hangfire";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     public static void AddHangfireJobs(this WebApplicationBuilder builder)
@@ -70,7 +73,10 @@ internal static class HangfireSetup
         {
             job.Register(manager);
         }
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        // The dashboard is middleware, not an endpoint, so endpoint authorization never sees it: check here, with the
+        // API's own schemes, so callers get the same 401/403 ProblemDetails as everywhere else.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(DashboardPath, StringComparison.OrdinalIgnoreCase), branch => branch.Use(RequireAdminAsync));
+        app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new DashboardAccessFilter()],
             AsyncAuthorization = [],
@@ -78,13 +84,30 @@ internal static class HangfireSetup
         }, app.Services.GetRequiredService<JobStorage>());
     }
 
-    /// <summary>The dashboard answers to the same authentication as the API: admins only.</summary>
+    private static async Task RequireAdminAsync(HttpContext context, RequestDelegate next)
+    {
+        var result = await context.AuthenticateAsync(AuthSchemes.Default);
+        if (!result.Succeeded)
+        {
+            await context.ChallengeAsync(AuthSchemes.Default);
+            return;
+        }
+        if (!result.Principal.IsInRole(Roles.Admin))
+        {
+            await context.ForbidAsync(AuthSchemes.Default);
+            return;
+        }
+        context.User = result.Principal;
+        await next(context);
+    }
+
+    /// <summary>Second line behind <see cref="RequireAdminAsync"/>: Hangfire itself also admits admins only.</summary>
     private sealed class DashboardAccessFilter : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context)
         {
             var http = context.GetHttpContext();
-            return http.User.Identity?.IsAuthenticated == true && http.User.IsInRole("admin");
+            return http.User.Identity?.IsAuthenticated == true && http.User.IsInRole(Roles.Admin);
         }
     }
 }

@@ -1,4 +1,8 @@
 using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Integration.Features.ApiClients;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,12 +12,26 @@ namespace IopPlatform.Integration;
 /// <summary>The Integration module's registration and endpoints; the host calls only these two methods.</summary>
 public static class IntegrationModule
 {
+    public const string Tag = "Integration";
+
     public static ModuleDescriptor AddIntegrationModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddAuthentication()
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, "API key", null);
+        services.AddHostedService<BootstrapAdminApiClient>();
         return new ModuleDescriptor("integration", typeof(IntegrationModule).Assembly, MigrationOrder: 0);
     }
 
-    public static IEndpointRouteBuilder MapIntegrationModule(this IEndpointRouteBuilder api) => api;
+    public static IEndpointRouteBuilder MapIntegrationModule(this IEndpointRouteBuilder api)
+    {
+        // Managing partner access is an administrator's job, whether a staff admin or an admin API key.
+        var apiClients = api.MapGroup(string.Empty).WithTags(Tag).RequireRoles(Roles.Admin);
+        CreateApiClientEndpoint.Map(apiClients);
+        ListApiClientsEndpoint.Map(apiClients);
+        GetApiClientEndpoint.Map(apiClients);
+        RevokeApiClientEndpoint.Map(apiClients);
+        return api;
+    }
 }

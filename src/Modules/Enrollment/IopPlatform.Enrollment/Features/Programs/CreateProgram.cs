@@ -3,6 +3,7 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -96,8 +97,9 @@ internal static class CreateProgramEndpoint
                 return TypedResults.Created($"/api/v1/programs/{program.Id}", program);
             })
             .WithName("CreateProgram")
-            .WithSummary("Create a program")
+            .WithSummary("Create a program (admin)")
             .WithDescription("Creates an IOP program at a site. Required weekly hours default to 9 for adults and 6 for adolescents (ASAM level 2.1).")
+            .RequireRoles(Roles.Admin)
             .Accepts<CreateProgramRequest>("application/json")
             .Produces<ProgramDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem();

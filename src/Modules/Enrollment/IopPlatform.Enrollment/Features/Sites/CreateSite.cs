@@ -2,6 +2,7 @@ using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -51,8 +52,9 @@ internal static class CreateSiteEndpoint
                 return TypedResults.Created($"/api/v1/sites/{site.Id}", site);
             })
             .WithName("CreateSite")
-            .WithSummary("Create a site")
+            .WithSummary("Create a site (admin)")
             .WithDescription("Creates a treatment site with the IANA time zone in which its sessions are scheduled.")
+            .RequireRoles(Roles.Admin)
             .Accepts<CreateSiteRequest>("application/json")
             .Produces<SiteDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem();
