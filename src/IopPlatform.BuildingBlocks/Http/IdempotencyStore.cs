@@ -83,16 +83,18 @@ public sealed class IdempotencyStore(IDbConnectionFactory db, ISqlDialect dialec
     public async Task<IdempotencyRecord?> BeginAsync(string callerId, string key, string method, string path, string requestHash, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // The dialect names parameters after the columns (caller_id → @callerId); SQLite matches names case-sensitively.
         var claim = new
         {
-            CallerId = callerId,
-            IdempotencyKey = key,
-            Method = method,
-            Path = path,
-            RequestHash = requestHash,
-            CreatedAt = now,
-            ExpiresAt = now + options.Retention,
+            callerId,
+            idempotencyKey = key,
+            method,
+            path,
+            requestHash,
+            createdAt = now,
+            expiresAt = now + options.Retention,
         };
+        var id = new { CallerId = callerId, IdempotencyKey = key, Now = now };
         var insert = dialect.InsertIgnoreDuplicate(Table, InsertColumns, KeyColumns);
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         // A few rounds: the row we lost to can vanish (its request failed with a 5xx, or it expired) before we read it.
@@ -103,7 +105,7 @@ public sealed class IdempotencyStore(IDbConnectionFactory db, ISqlDialect dialec
                 return null;
             }
             var existing = await connection.QuerySingleOrDefaultAsync<IdempotencyRecord>(
-                new CommandDefinition(Select, claim, cancellationToken: ct)).ConfigureAwait(false);
+                new CommandDefinition(Select, id, cancellationToken: ct)).ConfigureAwait(false);
             if (existing is null)
             {
                 continue;
@@ -112,7 +114,7 @@ public sealed class IdempotencyStore(IDbConnectionFactory db, ISqlDialect dialec
             {
                 return existing;
             }
-            await connection.ExecuteAsync(new CommandDefinition(DeleteExpiredKey, new { CallerId = callerId, IdempotencyKey = key, Now = now }, cancellationToken: ct))
+            await connection.ExecuteAsync(new CommandDefinition(DeleteExpiredKey, id, cancellationToken: ct))
                 .ConfigureAwait(false);
         }
         throw new Errors.ConflictException("The Idempotency-Key is being claimed and released repeatedly; retry shortly.");
