@@ -22,6 +22,7 @@ internal static class SwaggerSetup
             }
             // Full names keep schema ids unique across modules; the readable part is the type name.
             o.CustomSchemaIds(t => SchemaId(t));
+            o.OperationFilter<IdempotencyKeyHeaderFilter>();
         });
     }
 

@@ -52,6 +52,7 @@ public sealed class RateLimitedApi : ApiFactory
 public sealed class RequestGate
 {
     private int _armed;
+    private int _failNext;
 
     public TaskCompletionSource Entered { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -64,8 +65,15 @@ public sealed class RequestGate
         Volatile.Write(ref _armed, 1);
     }
 
+    /// <summary>The next request that reaches its handler fails as a bug would (500).</summary>
+    public void FailNext() => Volatile.Write(ref _failNext, 1);
+
     internal async Task PassAsync()
     {
+        if (Interlocked.Exchange(ref _failNext, 0) == 1)
+        {
+            throw new InvalidOperationException("Injected failure");
+        }
         if (Interlocked.Exchange(ref _armed, 0) == 1)
         {
             Entered.TrySetResult();

@@ -143,6 +143,24 @@ public abstract class IdempotencyTests<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     [Fact]
+    public async Task Server_error_releases_the_key_so_the_retry_runs()
+    {
+        var admin = Api.Admin();
+        var key = NewKey();
+        var body = new { name = "After a crash", timeZone = "Europe/Rome" };
+        Api.Gate.FailNext();
+
+        var failed = await Post(admin, "/api/v1/sites", body, key);
+        var retried = await Post(admin, "/api/v1/sites", body, key);
+
+        await failed.Problem(HttpStatusCode.InternalServerError);
+        await retried.Read<SiteDto>(HttpStatusCode.Created);
+        Assert.False(retried.Headers.Contains(Idempotency.ReplayedHeader));
+        Assert.Equal(1, await CountSites("After a crash"));
+        Assert.Equal(1, await CountRecords(key));
+    }
+
+    [Fact]
     public async Task Without_a_key_every_post_creates_and_an_invalid_key_is_400()
     {
         var admin = Api.Admin();

@@ -36,6 +36,22 @@ public sealed class RequestShapeTests(HttpSqliteApi api) : EngineTest<HttpSqlite
     }
 
     [Fact]
+    public async Task Creating_posts_document_the_optional_idempotency_key()
+    {
+        var doc = await (await Api.Anonymous().GetAsync("/swagger/v1/swagger.json", Ct)).Read<System.Text.Json.JsonElement>();
+
+        foreach (var path in new[] { "/api/v1/sites", "/api/v1/programs" })
+        {
+            var post = doc.GetProperty("paths").GetProperty(path).GetProperty("post");
+            var header = post.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "Idempotency-Key");
+            Assert.Equal("header", header.GetProperty("in").GetString());
+            Assert.False(header.TryGetProperty("required", out var required) && required.GetBoolean());
+            Assert.True(post.GetProperty("responses").TryGetProperty("409", out _));
+            Assert.True(post.GetProperty("responses").TryGetProperty("422", out _));
+        }
+    }
+
+    [Fact]
     public async Task Wrong_content_type_is_415_problem()
     {
         var response = await Api.Admin().PostAsync("/api/v1/programs", new StringContent("<program/>", Encoding.UTF8, "application/xml"), Ct);
