@@ -1,4 +1,5 @@
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Api.Hosting;
@@ -19,6 +20,11 @@ internal static class PlatformSetup
         builder.AddHangfireJobs();
         builder.AddSwagger();
         builder.AddHealth();
+
+        // HTTP conventions and observability (Platform safety).
+        builder.AddObservability();
+        builder.AddHttpProtection();
+        services.AddIdempotency(builder.Configuration);
     }
 
     public static void UseIopPlatform(this WebApplication app)
@@ -28,8 +34,11 @@ internal static class PlatformSetup
             app.Services.GetRequiredService<DatabaseMigrator>().MigrateAll();
         }
         app.UseErrorHandling();
+        app.UseRequestBodyLimit();
         app.UseSwaggerDocs();
         app.UseAuth();
+        // After authentication so the budget is per actor; before the endpoints it protects.
+        app.UseRateLimiter();
         app.MapHealth();
         app.UseHangfireJobs();
         ModuleCatalog.MapModules(app.MapGroup("/api/v1"));

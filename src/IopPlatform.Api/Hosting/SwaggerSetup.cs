@@ -42,6 +42,7 @@ internal static class SwaggerSetup
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             o.OperationFilter<StandardProblemResponses>();
+            o.OperationFilter<IdempotencyKeyHeaderFilter>();
         });
     }
 

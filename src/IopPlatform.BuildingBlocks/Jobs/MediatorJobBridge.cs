@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using Hangfire;
+using IopPlatform.BuildingBlocks.Observability;
 using MediatR;
 
 namespace IopPlatform.BuildingBlocks.Jobs;
@@ -20,6 +22,17 @@ public sealed class MediatorJobBridge
         where TRequest : IRequest<Unit>
     {
         ArgumentException.ThrowIfNullOrEmpty(jobName);
-        await _mediator.Send(request, cancellationToken).ConfigureAwait(false);
+        // A job has no incoming HTTP span: this is the root of its trace.
+        using var activity = Telemetry.Source.StartActivity($"job {jobName}", ActivityKind.Internal);
+        activity?.SetTag("iop.job.id", jobName);
+        try
+        {
+            await _mediator.Send(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 }

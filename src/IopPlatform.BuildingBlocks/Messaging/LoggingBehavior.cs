@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using IopPlatform.BuildingBlocks.Observability;
 using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Messaging;
 
-/// <summary>Logs the request type and duration only: request contents may hold patient data and are never logged.</summary>
+/// <summary>Logs (and traces) the request type and duration only: request contents may hold patient data and are never logged.</summary>
 public sealed class LoggingBehavior<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
 {
     private readonly ILogger<LoggingBehavior<TRequest, TResponse>> _logger;
@@ -14,6 +15,7 @@ public sealed class LoggingBehavior<TRequest, TResponse> : IPipelineBehavior<TRe
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = Telemetry.Source.StartActivity(typeof(TRequest).Name, ActivityKind.Internal);
         try
         {
             var response = await next().ConfigureAwait(false);
@@ -22,6 +24,7 @@ public sealed class LoggingBehavior<TRequest, TResponse> : IPipelineBehavior<TRe
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             _logger.LogInformation("{Request} failed after {ElapsedMs} ms with {Error}", typeof(TRequest).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
             throw;
         }

@@ -29,6 +29,7 @@ public static class EnrollmentModule
         ListSitesEndpoint.Map(group);
         CreateProgramEndpoint.Map(group);
         GetProgramEndpoint.Map(group);
+        UpdateProgramEndpoint.Map(group);
         ListProgramsEndpoint.Map(group);
         return api;
     }

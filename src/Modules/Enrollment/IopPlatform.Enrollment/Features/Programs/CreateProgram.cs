@@ -43,10 +43,6 @@ internal sealed class CreateProgramValidator : AbstractValidator<CreateProgramRe
 
 internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider clock) : IRequestHandler<CreateProgramRequest, ProgramDto>
 {
-    private const decimal DefaultAdultHours = 9m;
-    private const decimal DefaultAdolescentHours = 6m;
-    private const int DefaultLengthWeeks = 12;
-
     private const string SiteExists = "SELECT COUNT(*) FROM enrollment_site WHERE id = @SiteId";
 
     private const string Insert = """
@@ -70,9 +66,9 @@ internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider
             SiteId = request.SiteId,
             Name = request.Name.Trim(),
             LevelOfCare = request.LevelOfCare,
-            RequiredHoursPerWeekAdult = request.RequiredHoursPerWeekAdult ?? DefaultAdultHours,
-            RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? DefaultAdolescentHours,
-            ExpectedLengthWeeks = request.ExpectedLengthWeeks ?? DefaultLengthWeeks,
+            RequiredHoursPerWeekAdult = request.RequiredHoursPerWeekAdult ?? ProgramDefaults.AdultHours,
+            RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? ProgramDefaults.AdolescentHours,
+            ExpectedLengthWeeks = request.ExpectedLengthWeeks ?? ProgramDefaults.LengthWeeks,
             Version = 1,
             CreatedAt = clock.GetUtcNow(),
         };
@@ -98,9 +94,11 @@ internal static class CreateProgramEndpoint
             })
             .WithName("CreateProgram")
             .WithSummary("Create a program (admin)")
-            .WithDescription("Creates an IOP program at a site. Required weekly hours default to 9 for adults and 6 for adolescents (ASAM level 2.1).")
+            .WithDescription("Creates an IOP program at a site. Required weekly hours default to 9 for adults and 6 for adolescents (ASAM level 2.1). " +
+                             "Send an Idempotency-Key header to make retries safe: the first response is replayed.")
             .RequireRoles(Roles.Admin)
             .Accepts<CreateProgramRequest>("application/json")
             .Produces<ProgramDto>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .WithIdempotency();
 }

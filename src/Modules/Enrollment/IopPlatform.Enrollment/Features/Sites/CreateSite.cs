@@ -53,9 +53,11 @@ internal static class CreateSiteEndpoint
             })
             .WithName("CreateSite")
             .WithSummary("Create a site (admin)")
-            .WithDescription("Creates a treatment site with the IANA time zone in which its sessions are scheduled.")
+            .WithDescription("Creates a treatment site with the IANA time zone in which its sessions are scheduled. " +
+                             "Send an Idempotency-Key header to make retries safe: the first response is replayed.")
             .RequireRoles(Roles.Admin)
             .Accepts<CreateSiteRequest>("application/json")
             .Produces<SiteDto>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .WithIdempotency();
 }
