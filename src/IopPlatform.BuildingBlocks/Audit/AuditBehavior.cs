@@ -102,8 +102,9 @@ public sealed class AuditBehavior<TRequest, TResponse>(
         {
             return null;
         }
-        var template = endpoint.RoutePattern.RawText ?? string.Empty;
-        return $"{context.Request.Method} {(template.StartsWith('/') ? template : "/" + template)}";
+        // Group prefixes leave a trailing slash on a group's root route ("/api/v1/audit-events/").
+        var template = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).Trim('/');
+        return $"{context.Request.Method} {template}";
     }
 
     // Column widths are the same on every engine; an over-long value must never make the batch insert fail.
