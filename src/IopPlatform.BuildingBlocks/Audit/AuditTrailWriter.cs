@@ -48,7 +48,11 @@ public sealed class AuditTrailWriter
 }
 
 /// <summary>Drains <see cref="AuditTrailWriter"/>: up to <see cref="MaxBatch"/> entries, or what arrived within <see cref="BatchWindow"/>.</summary>
-public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainStore store, ILogger<AuditTrailWriterService> logger) : BackgroundService
+/// <remarks>
+/// A plain hosted service, not a BackgroundService: BackgroundService never starts ExecuteAsync when stopped right
+/// after starting, which would lose the queued entries. Here stopping completes the queue and waits for the drain.
+/// </remarks>
+public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainStore store, ILogger<AuditTrailWriterService> logger) : IHostedService, IDisposable
 {
     public const int MaxBatch = 500;
 
@@ -57,23 +61,38 @@ public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainS
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Ends the read loop once the queue is empty; entries already queued are still written.
         writer.Complete();
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RunAsync()
     {
         var reader = writer.Reader;
         var batch = new List<AuditEvent>(MaxBatch);
         var flushes = new List<AuditTrailWriter.FlushRequest>();
-        // Not stoppingToken: shutdown completes the channel instead, so the queue drains before the loop ends.
+        // No cancellation: shutdown completes the channel instead, so the queue drains before the loop ends.
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             await CollectAsync(reader, batch, flushes).ConfigureAwait(false);
-            await WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+            await WriteAsync(batch, _stopping.Token).ConfigureAwait(false);
             foreach (var flush in flushes)
             {
                 flush.Done.TrySetResult();

@@ -186,14 +186,50 @@ public abstract class AuditTrailTests<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     [Fact]
-    public async Task Bad_search_parameters_are_400()
+    public async Task Bad_search_parameters_are_400_and_recorded_as_failed()
     {
         var admin = Api.Admin();
+        var failedBefore = (await Rows("data_category = 'audit_log' AND status_code = 400", new { })).Count;
         await (await admin.GetAsync("/api/v1/audit-events?limit=0", Ct)).Problem(HttpStatusCode.BadRequest);
         var cursor = await (await admin.GetAsync("/api/v1/audit-events?cursor=nonsense!", Ct)).Problem(HttpStatusCode.BadRequest);
         Assert.NotEmpty(cursor.FieldErrors("cursor"));
         var range = await (await admin.GetAsync("/api/v1/audit-events?from=2026-03-02T10:00:00Z&to=2026-03-02T09:00:00Z", Ct)).Problem(HttpStatusCode.BadRequest);
         Assert.NotEmpty(range.FieldErrors("to"));
+        var failed = (await Rows("data_category = 'audit_log' AND status_code = 400", new { })).Skip(failedBefore).ToList();
+        Assert.Equal(3, failed.Count);
+        Assert.All(failed, r => Assert.Equal((AuditOutcomes.Failed, "admin-tests"), (r.Outcome, r.ActorId)));
+    }
+
+    [Fact]
+    public async Task Stopping_the_writer_drains_what_is_queued()
+    {
+        // A second writer over the same database, as another instance would run it; stopped without a flush.
+        var writer = new AuditTrailWriter(Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrailWriter>.Instance);
+        var service = new AuditTrailWriterService(
+            writer, Api.Services.GetRequiredService<AuditChainStore>(), Api.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditTrailWriterService>>());
+        await service.StartAsync(Ct);
+        var actor = Subject();
+        for (var i = 0; i < 30; i++)
+        {
+            writer.Enqueue(new AuditEvent
+            {
+                Id = Guid.CreateVersion7(),
+                OccurredAt = ApiFactory.Start,
+                ActorId = actor,
+                ActorType = "system",
+                DataCategory = "attendance",
+                Action = "update",
+                Resource = "shutdown",
+                Outcome = AuditOutcomes.Success,
+                StatusCode = 200,
+                Purpose = "operations",
+            });
+        }
+
+        await service.StopAsync(Ct);
+
+        Assert.Equal(30, (await Rows("actor_id = @actor", new { actor })).Count);
+        service.Dispose();
     }
 
     [Fact]
