@@ -205,7 +205,7 @@ public abstract class AuditTrailTests<TApi>(TApi api) : EngineTest<TApi>(api)
     {
         // A second writer over the same database, as another instance would run it; stopped without a flush.
         var writer = new AuditTrailWriter(Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrailWriter>.Instance);
-        var service = new AuditTrailWriterService(
+        using var service = new AuditTrailWriterService(
             writer, Api.Services.GetRequiredService<AuditChainStore>(), Api.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditTrailWriterService>>());
         await service.StartAsync(Ct);
         var actor = Subject();
@@ -229,7 +229,6 @@ public abstract class AuditTrailTests<TApi>(TApi api) : EngineTest<TApi>(api)
         await service.StopAsync(Ct);
 
         Assert.Equal(30, (await Rows("actor_id = @actor", new { actor })).Count);
-        service.Dispose();
     }
 
     [Fact]
