@@ -1,3 +1,4 @@
+using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Messaging;
@@ -16,7 +17,8 @@ internal static class PlatformSetup
         builder.AddErrorHandling();
         builder.AddAuth();
         var modules = ModuleCatalog.AddModules(services, builder.Configuration);
-        services.AddIopMediator(modules.Select(m => m.Assembly));
+        services.AddIopAudit();
+        services.AddIopMediator(modules.Select(m => m.Assembly), typeof(AuditBehavior<,>));
         builder.AddHangfireJobs();
         builder.AddSwagger();
         builder.AddHealth();
@@ -41,6 +43,8 @@ internal static class PlatformSetup
         app.UseRateLimiter();
         app.MapHealth();
         app.UseHangfireJobs();
-        ModuleCatalog.MapModules(app.MapGroup("/api/v1"));
+        var api = app.MapGroup("/api/v1");
+        api.MapAuditEndpoints();
+        ModuleCatalog.MapModules(api);
     }
 }

@@ -26,9 +26,17 @@ public interface IAuditScope
     /// <summary>The resource id (e.g. the note id) when it is known only inside the handler.</summary>
     void Resource(string resource);
 
+    /// <summary>
+    /// Records an emergency "break-the-glass" access (DOMAIN.md §3): allowed without the usual consent, with a
+    /// mandatory reason, and flagged in the audit trail for review.
+    /// </summary>
+    void BreakGlass(string reason);
+
     IReadOnlyCollection<Guid> Patients { get; }
 
     string? ResourceId { get; }
+
+    string? BreakGlassReason { get; }
 }
 
 public sealed class AuditScope : IAuditScope
@@ -39,7 +47,15 @@ public sealed class AuditScope : IAuditScope
 
     public string? ResourceId { get; private set; }
 
+    public string? BreakGlassReason { get; private set; }
+
     public void TouchedPatient(Guid patientId) => _patients.Add(patientId);
 
     public void Resource(string resource) => ResourceId = resource;
+
+    public void BreakGlass(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        BreakGlassReason = reason.Trim();
+    }
 }

@@ -20,6 +20,14 @@ public interface ISqlDialect
     /// <summary>INSERT, or UPDATE the non-key columns when the key exists.</summary>
     string Upsert(string table, IReadOnlyList<string> columns, IReadOnlyList<string> keyColumns);
 
+    /// <summary>
+    /// A statement run first inside a transaction that holds the named exclusive lock until commit, so writers on
+    /// several API instances take turns (e.g. extending the audit hash chain). Null when the engine's write
+    /// transaction is already exclusive (SQLite opens it with BEGIN IMMEDIATE). <paramref name="lockName"/> is a
+    /// constant identifier, never user input.
+    /// </summary>
+    string? ExclusiveTransactionLock(string lockName);
+
     public static ISqlDialect For(DatabaseEngine engine) => engine switch
     {
         DatabaseEngine.Sqlite => new SqliteDialect(),
@@ -35,6 +43,15 @@ internal static class DialectText
 
     public static string ParameterName(string column) =>
         string.Concat(column.Split('_').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
+
+    public static string CheckLockName(string lockName) =>
+        !string.IsNullOrEmpty(lockName) && lockName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '.' or '-')
+            ? lockName
+            : throw new ArgumentException("A lock name is a constant of letters, digits, '_', ':', '.' and '-'.", nameof(lockName));
+
+    /// <summary>A stable 64-bit key for a lock name (PostgreSQL advisory locks take numbers).</summary>
+    public static long LockKey(string lockName) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(CheckLockName(lockName))), 0);
 
     public static string UpdateSet(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string excludedPrefix) =>
         string.Join(", ", columns.Except(keys).Select(c => $"{c} = {excludedPrefix}{c}"));
@@ -53,6 +70,12 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public string Upsert(string table, IReadOnlyList<string> columns, IReadOnlyList<string> keyColumns) =>
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({DialectText.Values(columns)}) ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET {DialectText.UpdateSet(columns, keyColumns, "excluded.")}";
+
+    public string? ExclusiveTransactionLock(string lockName)
+    {
+        DialectText.CheckLockName(lockName);
+        return null;
+    }
 }
 
 internal sealed class PostgresDialect : ISqlDialect
@@ -68,6 +91,9 @@ internal sealed class PostgresDialect : ISqlDialect
 
     public string Upsert(string table, IReadOnlyList<string> columns, IReadOnlyList<string> keyColumns) =>
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({DialectText.Values(columns)}) ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET {DialectText.UpdateSet(columns, keyColumns, "excluded.")}";
+
+    public string? ExclusiveTransactionLock(string lockName) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({DialectText.LockKey(lockName)})");
 }
 
 internal sealed class SqlServerDialect : ISqlDialect
@@ -84,4 +110,8 @@ internal sealed class SqlServerDialect : ISqlDialect
     public string Upsert(string table, IReadOnlyList<string> columns, IReadOnlyList<string> keyColumns) =>
         $"MERGE {table} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select(c => $"@{DialectText.ParameterName(c)} AS {c}"))}) AS s ON {string.Join(" AND ", keyColumns.Select(k => $"t.{k} = s.{k}"))} " +
         $"WHEN MATCHED THEN UPDATE SET {DialectText.UpdateSet(columns, keyColumns, "s.")} WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "s." + c))});";
+
+    public string? ExclusiveTransactionLock(string lockName) =>
+        $"DECLARE @lock_result int; EXEC @lock_result = sp_getapplock @Resource = N'{DialectText.CheckLockName(lockName)}', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000; " +
+        "IF @lock_result < 0 THROW 51001, 'Could not acquire the application lock.', 1;";
 }

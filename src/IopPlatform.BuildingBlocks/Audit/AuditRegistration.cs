@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IopPlatform.BuildingBlocks.Audit;
+
+public static class AuditRegistration
+{
+    /// <summary>
+    /// The audit trail's services. The host also passes <c>typeof(AuditBehavior&lt;,&gt;)</c> to AddIopMediator and maps
+    /// <see cref="AuditEndpoints.MapAuditEndpoints"/>.
+    /// </summary>
+    public static IServiceCollection AddIopAudit(this IServiceCollection services)
+    {
+        services.AddScoped<IAuditScope, AuditScope>();
+        services.AddSingleton<AuditTrailWriter>();
+        services.AddSingleton<AuditChainStore>();
+        services.AddHostedService<AuditTrailWriterService>();
+        return services;
+    }
+}
