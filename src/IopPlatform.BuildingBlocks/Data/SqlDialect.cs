@@ -41,8 +41,12 @@ internal static class DialectText
 {
     public static string Values(IReadOnlyList<string> columns) => string.Join(", ", columns.Select(c => "@" + ParameterName(c)));
 
+    /// <summary>
+    /// <c>caller_id</c> → <c>CallerId</c>: the member name Dapper binds from a C# object. SQLite matches parameter names
+    /// case-sensitively, so the case must be exact.
+    /// </summary>
     public static string ParameterName(string column) =>
-        string.Concat(column.Split('_').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
+        string.Concat(column.Split('_').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     public static string CheckLockName(string lockName) =>
         !string.IsNullOrEmpty(lockName) && lockName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '.' or '-')

@@ -83,16 +83,16 @@ public sealed class IdempotencyStore(IDbConnectionFactory db, ISqlDialect dialec
     public async Task<IdempotencyRecord?> BeginAsync(string callerId, string key, string method, string path, string requestHash, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // The dialect names parameters after the columns (caller_id → @callerId); SQLite matches names case-sensitively.
+        // The dialect names parameters after the columns in PascalCase (caller_id → @CallerId), like Dapper's members.
         var claim = new
         {
-            callerId,
-            idempotencyKey = key,
-            method,
-            path,
-            requestHash,
-            createdAt = now,
-            expiresAt = now + options.Retention,
+            CallerId = callerId,
+            IdempotencyKey = key,
+            Method = method,
+            Path = path,
+            RequestHash = requestHash,
+            CreatedAt = now,
+            ExpiresAt = now + options.Retention,
         };
         var id = new { CallerId = callerId, IdempotencyKey = key, Now = now };
         var insert = dialect.InsertIgnoreDuplicate(Table, InsertColumns, KeyColumns);
