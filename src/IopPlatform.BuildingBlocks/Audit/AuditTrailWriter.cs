@@ -74,6 +74,7 @@ public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainS
     {
         // Ends the read loop once the queue is empty; entries already queued are still written.
         writer.Complete();
+        // Cancels only the retry waits of a failing batch.
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -81,7 +82,16 @@ public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainS
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    private int _disposed;
+
+    public void Dispose()
+    {
+        // The loop may still be draining when the host disposes us, and it reads _stopping.Token: cancel, never dispose.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
+    }
 
     private async Task RunAsync()
     {
