@@ -307,7 +307,7 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
         var conflict = new ConflictException(
             $"Cannot {action} an enrollment that is {Codes.Of(from)}. Allowed from {Codes.Of(from)}: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.");
         conflict.Extensions["allowedTransitions"] = allowed;
-        conflict.Extensions["status"] = Codes.Of(from);
+        conflict.Extensions["currentStatus"] = Codes.Of(from);
         return conflict;
     }
 

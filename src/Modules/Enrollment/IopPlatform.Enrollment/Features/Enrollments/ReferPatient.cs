@@ -47,19 +47,15 @@ internal sealed class ReferPatientValidator : AbstractValidator<ReferPatientRequ
 internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, PartnerAccess partners, IAuditScope audit, IMediator mediator)
     : IRequestHandler<ReferPatientRequest, EnrollmentDto>
 {
-    private const string PatientReferrer = "SELECT created_by_api_client_id FROM enrollment_patient WHERE id = @PatientId";
+    private const string PatientReferrer = "SELECT id, created_by_api_client_id AS CreatedByApiClientId FROM enrollment_patient WHERE id = @PatientId";
     private const string ProgramExists = "SELECT COUNT(*) FROM enrollment_program WHERE id = @ProgramId";
 
     public async Task<EnrollmentDto> Handle(ReferPatientRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var registeredBy = await connection.QueryAsync<Guid?>(new CommandDefinition(PatientReferrer, request, cancellationToken: cancellationToken));
-        var patient = registeredBy.AsList();
-        if (patient.Count == 0)
-        {
-            throw new NotFoundException("Patient", request.PatientId);
-        }
-        if (partners.IsPartner && patient[0] != partners.PartnerId)
+        var patient = await connection.QuerySingleOrDefaultAsync<PatientOrigin>(new CommandDefinition(PatientReferrer, request, cancellationToken: cancellationToken))
+                      ?? throw new NotFoundException("Patient", request.PatientId);
+        if (partners.IsPartner && patient.CreatedByApiClientId != partners.PartnerId)
         {
             // A partner refers the patients it registered, or those it holds an enrollment consent for; others do not exist for it.
             await partners.EnsureDisclosedAsync(connection, request.PatientId, InformationCategories.Enrollment, cancellationToken);
@@ -89,5 +85,12 @@ internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider 
         audit.TouchedPatient(row.PatientId);
         await mediator.Publish(new EnrollmentStatusChanged(row.Id, row.PatientId, row.ProgramId, null, EnrollmentStatus.Referred, now, caller.ActorId), cancellationToken);
         return await EnrollmentStore.ToDtoAsync(connection, await EnrollmentStore.GetRowAsync(connection, row.Id, cancellationToken), cancellationToken);
+    }
+
+    private sealed class PatientOrigin
+    {
+        public Guid Id { get; init; }
+
+        public Guid? CreatedByApiClientId { get; init; }
     }
 }
