@@ -1,4 +1,8 @@
+using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.Enrollment.Features.Consents;
+using IopPlatform.Enrollment.Features.Enrollments;
+using IopPlatform.Enrollment.Features.Patients;
 using IopPlatform.Enrollment.Features.Programs;
 using IopPlatform.Enrollment.Features.Sites;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IopPlatform.Enrollment;
 
@@ -18,12 +23,15 @@ public static class EnrollmentModule
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddScoped<DisclosureLog>();
+        services.AddScoped<PartnerAccess>();
+        // The audit behaviour registers the scope for the whole platform; TryAdd keeps this module runnable without it.
         return new ModuleDescriptor("enrollment", typeof(EnrollmentModule).Assembly, MigrationOrder: 1);
     }
 
     public static IEndpointRouteBuilder MapEnrollmentModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag);
+        var group = api.MapGroup(string.Empty).WithTags(Tag).AddEndpointFilter<RedisclosureNoticeFilter>();
         CreateSiteEndpoint.Map(group);
         GetSiteEndpoint.Map(group);
         ListSitesEndpoint.Map(group);
@@ -31,6 +39,11 @@ public static class EnrollmentModule
         GetProgramEndpoint.Map(group);
         UpdateProgramEndpoint.Map(group);
         ListProgramsEndpoint.Map(group);
+        SavePatientEndpoints.Map(group);
+        GetPatientEndpoint.Map(group);
+        SearchPatientsEndpoint.Map(group);
+        EnrollmentEndpoints.Map(group);
+        ConsentEndpoints.Map(group);
         return api;
     }
 }

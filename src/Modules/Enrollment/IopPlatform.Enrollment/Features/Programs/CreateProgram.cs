@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,13 +20,17 @@ namespace IopPlatform.Enrollment.Features.Programs;
 /// <param name="RequiredHoursPerWeekAdult">Weekly structured hours required of adults; default 9 (ASAM 2.1).</param>
 /// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default 6 (ASAM 2.1).</param>
 /// <param name="ExpectedLengthWeeks">Expected episode length in weeks (1–52); default 12.</param>
+/// <param name="CoreGroupIds">Scheduling groups a newly admitted patient is booked into (no duplicates).</param>
+/// <param name="RulePack">Drift thresholds; omitted → the defaults of DOMAIN.md §7.</param>
 internal sealed record CreateProgramRequest(
     Guid SiteId,
     string Name,
     string LevelOfCare,
     decimal? RequiredHoursPerWeekAdult,
     decimal? RequiredHoursPerWeekAdolescent,
-    int? ExpectedLengthWeeks) : IRequest<ProgramDto>;
+    int? ExpectedLengthWeeks,
+    IReadOnlyList<Guid>? CoreGroupIds = null,
+    DriftRulePack? RulePack = null) : IRequest<ProgramDto>;
 
 internal sealed class CreateProgramValidator : AbstractValidator<CreateProgramRequest>
 {
@@ -38,6 +43,10 @@ internal sealed class CreateProgramValidator : AbstractValidator<CreateProgramRe
         RuleFor(x => x.RequiredHoursPerWeekAdult).InclusiveBetween(1m, 40m);
         RuleFor(x => x.RequiredHoursPerWeekAdolescent).InclusiveBetween(1m, 40m);
         RuleFor(x => x.ExpectedLengthWeeks).InclusiveBetween(1, 52);
+        RuleForEach(x => x.CoreGroupIds).NotEmpty();
+        RuleFor(x => x.CoreGroupIds).Must(g => g!.Distinct().Count() == g!.Count).WithMessage("Core group ids must not repeat.")
+            .Must(g => g!.Count <= 20).WithMessage("At most 20 core groups.").When(x => x.CoreGroupIds is not null);
+        RuleFor(x => x.RulePack!).SetValidator(new DriftRulePackValidator()).When(x => x.RulePack is not null);
     }
 }
 
@@ -47,9 +56,9 @@ internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider
 
     private const string Insert = """
         INSERT INTO enrollment_program (id, site_id, name, level_of_care, required_hours_adult, required_hours_adolescent,
-                                        expected_length_weeks, version, created_at)
+                                        expected_length_weeks, rule_pack, version, created_at)
         VALUES (@Id, @SiteId, @Name, @LevelOfCare, @RequiredHoursPerWeekAdult, @RequiredHoursPerWeekAdolescent,
-                @ExpectedLengthWeeks, @Version, @CreatedAt)
+                @ExpectedLengthWeeks, @RulePackJson, @Version, @CreatedAt)
         """;
 
     public async Task<ProgramDto> Handle(CreateProgramRequest request, CancellationToken cancellationToken)
@@ -69,10 +78,20 @@ internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider
             RequiredHoursPerWeekAdult = request.RequiredHoursPerWeekAdult ?? ProgramDefaults.AdultHours,
             RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? ProgramDefaults.AdolescentHours,
             ExpectedLengthWeeks = request.ExpectedLengthWeeks ?? ProgramDefaults.LengthWeeks,
+            CoreGroupIds = request.CoreGroupIds ?? [],
+            RulePack = request.RulePack ?? DriftRulePack.Default,
             Version = 1,
             CreatedAt = clock.GetUtcNow(),
         };
-        await connection.ExecuteAsync(new CommandDefinition(Insert, program, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Insert, new
+        {
+            program.Id, program.SiteId, program.Name, program.LevelOfCare, program.RequiredHoursPerWeekAdult,
+            program.RequiredHoursPerWeekAdolescent, program.ExpectedLengthWeeks, RulePackJson = ColumnJson.Write(program.RulePack),
+            program.Version, program.CreatedAt,
+        }, transaction, cancellationToken: cancellationToken));
+        await ProgramReader.InsertCoreGroupsAsync(connection, transaction, program.Id, program.CoreGroupIds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return program;
     }
 }

@@ -1,4 +1,3 @@
-using Dapper;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
@@ -12,18 +11,12 @@ namespace IopPlatform.Enrollment.Features.Programs;
 
 internal sealed class GetProgramHandler(IDbConnectionFactory db) : IRequestHandler<GetProgramQuery, ProgramDto?>
 {
-    public const string Columns = """
-        id, site_id AS SiteId, name, level_of_care AS LevelOfCare, required_hours_adult AS RequiredHoursPerWeekAdult,
-        required_hours_adolescent AS RequiredHoursPerWeekAdolescent, expected_length_weeks AS ExpectedLengthWeeks,
-        version, created_at AS CreatedAt
-        """;
-
-    private const string Select = $"SELECT {Columns} FROM enrollment_program WHERE id = @ProgramId";
+    private const string Select = $"SELECT {ProgramReader.Columns} FROM enrollment_program WHERE id = @ProgramId";
 
     public async Task<ProgramDto?> Handle(GetProgramQuery request, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ProgramDto>(new CommandDefinition(Select, request, cancellationToken: cancellationToken));
+        return (await ProgramReader.ReadAsync(connection, Select, request, cancellationToken)).SingleOrDefault();
     }
 }
 

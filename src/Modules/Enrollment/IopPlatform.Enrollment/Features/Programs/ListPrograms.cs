@@ -1,4 +1,3 @@
-using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Http;
@@ -32,11 +31,10 @@ internal sealed class ListProgramsHandler(IDbConnectionFactory db, ISqlDialect d
             filters.Add("id > @After");
         }
         var where = filters.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", filters);
-        var sql = $"SELECT {GetProgramHandler.Columns} FROM enrollment_program {where} ORDER BY id {dialect.Limit("@Take")}";
+        var sql = $"SELECT {ProgramReader.Columns} FROM enrollment_program {where} ORDER BY id {dialect.Limit("@Take")}";
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ProgramDto>(new CommandDefinition(
-            sql, new { request.SiteId, After = after, Take = request.Limit + 1 }, cancellationToken: cancellationToken));
-        return Cursor.Page(rows.AsList(), request.Limit, p => p.Id);
+        var rows = await ProgramReader.ReadAsync(connection, sql, new { request.SiteId, After = after, Take = request.Limit + 1 }, cancellationToken);
+        return Cursor.Page(rows, request.Limit, p => p.Id);
     }
 }
 

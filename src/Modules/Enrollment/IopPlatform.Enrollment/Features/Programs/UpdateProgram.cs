@@ -53,7 +53,7 @@ internal sealed class UpdateProgramHandler(IDbConnectionFactory db) : IRequestHa
 
     private const string Exists = "SELECT COUNT(*) FROM enrollment_program WHERE id = @ProgramId";
 
-    private const string Select = $"SELECT {GetProgramHandler.Columns} FROM enrollment_program WHERE id = @ProgramId";
+    private const string Select = $"SELECT {ProgramReader.Columns} FROM enrollment_program WHERE id = @ProgramId";
 
     public async Task<ProgramDto> Handle(UpdateProgramRequest request, CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ internal sealed class UpdateProgramHandler(IDbConnectionFactory db) : IRequestHa
             throw new PreconditionFailedException(
                 $"Program '{request.ProgramId}' changed since version {request.ExpectedVersion}; read it again and reapply your change.");
         }
-        return await connection.QuerySingleAsync<ProgramDto>(new CommandDefinition(Select, request, cancellationToken: cancellationToken));
+        return (await ProgramReader.ReadAsync(connection, Select, new { request.ProgramId }, cancellationToken)).Single();
     }
 }
 

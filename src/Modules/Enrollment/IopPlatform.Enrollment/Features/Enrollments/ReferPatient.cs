@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Audit;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Enrollment.Features.Consents;
+using IopPlatform.Enrollment.Infrastructure;
+using MediatR;
+
+namespace IopPlatform.Enrollment.Features.Enrollments;
+
+/// <summary>Refers a patient to a program: a new enrollment in status <c>referred</c>.</summary>
+/// <param name="PatientId">The patient.</param>
+/// <param name="ProgramId">The program.</param>
+/// <param name="ReferralDate">Date of referral; default today (UTC). Not in the future.</param>
+/// <param name="ReferredByClinician">Referring clinician (staff referrals); a partner app's referral records the app itself.</param>
+/// <param name="Reason">Note for the status history.</param>
+internal sealed record ReferPatientRequest(Guid PatientId, Guid ProgramId, DateOnly? ReferralDate, string? ReferredByClinician, string? Reason)
+    : IRequest<EnrollmentDto>, IAuditedRequest
+{
+    [JsonIgnore]
+    public string AuditCategory => InformationCategories.Enrollment;
+
+    [JsonIgnore]
+    public string AuditAction => "create";
+
+    [JsonIgnore]
+    public Guid? AuditPatientId => PatientId;
+}
+
+internal sealed class ReferPatientValidator : AbstractValidator<ReferPatientRequest>
+{
+    public ReferPatientValidator(TimeProvider clock)
+    {
+        RuleFor(x => x.PatientId).NotEmpty();
+        RuleFor(x => x.ProgramId).NotEmpty();
+        RuleFor(x => x.ReferralDate).Must(d => d <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("Referral date cannot be in the future.")
+            .When(x => x.ReferralDate is not null);
+        RuleFor(x => x.ReferredByClinician).MaximumLength(200);
+        RuleFor(x => x.Reason).MaximumLength(1000);
+    }
+}
+
+internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, PartnerAccess partners, IAuditScope audit, IMediator mediator)
+    : IRequestHandler<ReferPatientRequest, EnrollmentDto>
+{
+    private const string PatientReferrer = "SELECT id, created_by_api_client_id AS CreatedByApiClientId FROM enrollment_patient WHERE id = @PatientId";
+    private const string ProgramExists = "SELECT COUNT(*) FROM enrollment_program WHERE id = @ProgramId";
+
+    public async Task<EnrollmentDto> Handle(ReferPatientRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var patient = await connection.QuerySingleOrDefaultAsync<PatientOrigin>(new CommandDefinition(PatientReferrer, request, cancellationToken: cancellationToken))
+                      ?? throw new NotFoundException("Patient", request.PatientId);
+        if (partners.IsPartner && patient.CreatedByApiClientId != partners.PartnerId)
+        {
+            // A partner refers the patients it registered, or those it holds an enrollment consent for; others do not exist for it.
+            await partners.EnsureDisclosedAsync(connection, request.PatientId, InformationCategories.Enrollment, cancellationToken);
+        }
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProgramExists, request, cancellationToken: cancellationToken)) == 0)
+        {
+            throw new BadRequestException(nameof(request.ProgramId), $"Program '{request.ProgramId}' does not exist.");
+        }
+        var now = clock.GetUtcNow();
+        var row = new EnrollmentRow
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = request.PatientId,
+            ProgramId = request.ProgramId,
+            Status = Codes.Of(EnrollmentStatus.Referred),
+            ReferredByApiClientId = partners.IsPartner ? partners.PartnerId : null,
+            ReferredByClinician = partners.IsPartner ? null : request.ReferredByClinician?.Trim() ?? caller.ActorName ?? caller.ActorId,
+            ReferralDate = request.ReferralDate ?? DateOnly.FromDateTime(now.UtcDateTime),
+            CreatedAt = now,
+        };
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await EnrollmentStore.InsertAsync(connection, transaction, row, cancellationToken);
+            await EnrollmentStore.AddHistoryAsync(connection, transaction, row.Id, null, row.Status, caller.ActorId, caller.ActorType, now, request.Reason, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        audit.TouchedPatient(row.PatientId);
+        await mediator.Publish(new EnrollmentStatusChanged(row.Id, row.PatientId, row.ProgramId, null, EnrollmentStatus.Referred, now, caller.ActorId), cancellationToken);
+        return await EnrollmentStore.ToDtoAsync(connection, await EnrollmentStore.GetRowAsync(connection, row.Id, cancellationToken), cancellationToken);
+    }
+
+    private sealed class PatientOrigin
+    {
+        public Guid Id { get; init; }
+
+        public Guid? CreatedByApiClientId { get; init; }
+    }
+}

@@ -1,0 +1,54 @@
+using IopPlatform.BuildingBlocks.Audit;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Enrollment.Features.Consents;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Enrollment.Features.Patients;
+
+/// <summary>Reads one patient's full record.</summary>
+/// <param name="PatientId">Patient id.</param>
+internal sealed record GetPatientRequest(Guid PatientId) : IRequest<PatientDto>, IAuditedRequest
+{
+    public string AuditCategory => InformationCategories.Demographics;
+
+    public string AuditAction => "read";
+
+    public Guid? AuditPatientId => PatientId;
+}
+
+internal sealed class GetPatientHandler(IDbConnectionFactory db, PartnerAccess partners, IAuditScope audit) : IRequestHandler<GetPatientRequest, PatientDto>
+{
+    public async Task<PatientDto> Handle(GetPatientRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var patient = await PatientStore.FindAsync(connection, request.PatientId, cancellationToken) ?? throw new NotFoundException("Patient", request.PatientId);
+        await partners.EnsureDisclosedAsync(connection, patient.Id, InformationCategories.Demographics, cancellationToken);
+        audit.TouchedPatient(patient.Id);
+        return patient;
+    }
+}
+
+internal static class GetPatientEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/patients/{patientId:guid}", async (Guid patientId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+            {
+                var patient = await mediator.Send(new GetPatientRequest(patientId), ct);
+                ETag.Set(response, patient.Version);
+                return TypedResults.Ok(patient);
+            })
+            .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .WithName("GetPatient")
+            .WithSummary("Get a patient's record")
+            .WithDescription("Returns the full record. A partner app receives it only under a 42 CFR Part 2 consent in force naming it (or covering treatment/payment/operations) " +
+                             "for 'demographics'; otherwise 404, as if the patient did not exist. Partner responses carry the X-Redisclosure-Notice header (§2.32) and are recorded as disclosures.")
+            .Produces<PatientDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,114 @@
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Audit;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Enrollment.Features.Consents;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Enrollment.Features.Patients;
+
+/// <summary>Finds patients by name, date of birth or identifier; answers summaries only (minimum necessary).</summary>
+/// <param name="Name">Case-insensitive part of the given or family name.</param>
+/// <param name="DateOfBirth">Exact date of birth.</param>
+/// <param name="Identifier">An MRN or an external identifier value; "system|value" narrows to one system.</param>
+/// <param name="Limit">Page size 1–200.</param>
+/// <param name="Cursor">nextCursor of the previous page.</param>
+internal sealed record SearchPatientsRequest(string? Name, DateOnly? DateOfBirth, string? Identifier, int Limit, string? Cursor)
+    : IRequest<CursorPage<PatientSummaryDto>>, IAuditedRequest
+{
+    public string AuditCategory => InformationCategories.Demographics;
+
+    public string AuditAction => "search";
+
+    public Guid? AuditPatientId => null;
+}
+
+internal sealed class SearchPatientsValidator : AbstractValidator<SearchPatientsRequest>
+{
+    public SearchPatientsValidator()
+    {
+        RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
+        RuleFor(x => x.Name).MinimumLength(2).MaximumLength(100);
+        RuleFor(x => x.Identifier).MaximumLength(401);
+    }
+}
+
+internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect dialect, PartnerAccess partners, IAuditScope audit)
+    : IRequestHandler<SearchPatientsRequest, CursorPage<PatientSummaryDto>>
+{
+    public async Task<CursorPage<PatientSummaryDto>> Handle(SearchPatientsRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var filters = new List<string>();
+        if (!string.IsNullOrWhiteSpace(request.Name))
+        {
+            parameters.Add("Name", request.Name.Trim());
+            filters.Add($"({dialect.ContainsIgnoreCase("p.given_name", "@Name")} OR {dialect.ContainsIgnoreCase("p.family_name", "@Name")})");
+        }
+        if (request.DateOfBirth is { } dob)
+        {
+            parameters.Add("DateOfBirth", dob);
+            filters.Add("p.date_of_birth = @DateOfBirth");
+        }
+        if (!string.IsNullOrWhiteSpace(request.Identifier))
+        {
+            var identifier = request.Identifier.Trim();
+            var bar = identifier.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0)
+            {
+                parameters.Add("IdSystem", identifier[..bar]);
+                parameters.Add("IdValue", identifier[(bar + 1)..]);
+                filters.Add("EXISTS (SELECT 1 FROM enrollment_patient_identifier i WHERE i.patient_id = p.id AND i.system = @IdSystem AND i.value = @IdValue)");
+            }
+            else
+            {
+                parameters.Add("IdValue", identifier);
+                filters.Add("(p.mrn = @IdValue OR EXISTS (SELECT 1 FROM enrollment_patient_identifier i WHERE i.patient_id = p.id AND i.value = @IdValue))");
+            }
+        }
+        if (Cursor.Decode(request.Cursor) is { } after)
+        {
+            parameters.Add("After", after);
+            filters.Add("p.id > @After");
+        }
+        if (partners.IsPartner)
+        {
+            filters.Add(partners.ConsentedPatientsFilter("p.id", parameters, InformationCategories.Demographics));
+        }
+        parameters.Add("Take", request.Limit + 1);
+        var where = filters.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", filters);
+        var sql = $"SELECT {PatientStore.SummaryColumns} FROM enrollment_patient p {where} ORDER BY p.id {dialect.Limit("@Take")}";
+
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<PatientSummaryDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+        var page = Cursor.Page(rows, request.Limit, p => p.Id);
+        foreach (var patient in page.Items)
+        {
+            // Each summary a partner receives is a disclosure in its own right.
+            await partners.EnsureDisclosedAsync(connection, patient.Id, InformationCategories.Demographics, cancellationToken);
+            audit.TouchedPatient(patient.Id);
+        }
+        return page;
+    }
+}
+
+internal static class SearchPatientsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/patients", (IMediator mediator, CancellationToken ct, string? name = null, DateOnly? dateOfBirth = null, string? identifier = null,
+                    int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                mediator.Send(new SearchPatientsRequest(name, dateOfBirth, identifier, limit, cursor), ct))
+            .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .WithName("SearchPatients")
+            .WithSummary("Search patients")
+            .WithDescription("Finds patients by part of a name (case-insensitive), exact date of birth, or identifier (MRN, external id value, or 'system|value'). " +
+                             "Returns summaries only (id, MRN, name, date of birth). Partner apps see only patients whose consent in force covers demographics for them.")
+            .Produces<CursorPage<PatientSummaryDto>>()
+            .ProducesValidationProblem();
+}
