@@ -25,9 +25,9 @@ public sealed class ContractTests
     }
 
     [Fact]
-    public void Shape_rule_accepts_sealed_records_and_enums()
+    public void Shape_rule_accepts_sealed_records_enums_and_code_vocabularies()
     {
-        Expect.None(ContractShape.Violations([typeof(GoodDto), typeof(GoodStatus)]));
+        Expect.None(ContractShape.Violations([typeof(GoodDto), typeof(GoodStatus), typeof(GoodCodes)]));
         Assert.False(ContractShape.IsRecord(typeof(PlainClassDto)));
     }
 
@@ -38,6 +38,7 @@ public sealed class ContractTests
     [InlineData(typeof(ValueDto), "not a record")]
     [InlineData(typeof(IContractLike), "not a record")]
     [InlineData(typeof(GoodDto.NestedDto), "nested")]
+    [InlineData(typeof(CodesWithLogic), "not a record")]
     public void Shape_rule_rejects(Type type, string reason)
     {
         var violation = Assert.Single(ContractShape.Violations([type]));

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace IopPlatform.Architecture.Tests.Checkers;
 
-/// <summary>A Contracts assembly holds only public sealed records and public enums (plus what the compiler adds).</summary>
+/// <summary>A Contracts assembly holds only public sealed records, public enums and static code vocabularies (plus what the compiler adds).</summary>
 internal static class ContractShape
 {
     public static IReadOnlyList<string> Violations(IEnumerable<Type> types)
@@ -19,7 +19,7 @@ internal static class ContractShape
             {
                 violations.Add($"{type.FullName} is not public; Contracts hold only the public surface.");
             }
-            else if (type.IsEnum)
+            else if (type.IsEnum || IsCodeVocabulary(type))
             {
                 continue;
             }
@@ -39,6 +39,17 @@ internal static class ContractShape
     public static bool IsRecord(Type type) =>
         type.GetMethod("<Clone>$", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic) is not null
         || type.GetProperty("EqualityContract", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly) is not null;
+
+    /// <summary>
+    /// A static class of string codes shared by modules (e.g. consent information categories): only constants and
+    /// static read-only fields, no methods, no state.
+    /// </summary>
+    public static bool IsCodeVocabulary(Type type) =>
+        type is { IsAbstract: true, IsSealed: true }
+        && type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly).Length == 0
+        && type.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly).Length == 0
+        && type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
+            .All(f => f.IsLiteral || f.IsInitOnly);
 
     public static bool IsCompilerGenerated(Type type) =>
         type.IsDefined(typeof(CompilerGeneratedAttribute), false) || type.Name.StartsWith('<');

@@ -35,6 +35,20 @@ namespace IopPlatform.Architecture.Tests.Samples.Contracts
 
     public record OpenDto(Guid Id);
 
+    public static class GoodCodes
+    {
+        public const string First = "first";
+
+        public static readonly IReadOnlyList<string> All = [First];
+    }
+
+    public static class CodesWithLogic
+    {
+        public const string First = "first";
+
+        public static bool IsKnown(string code) => code == First;
+    }
+
     public sealed class PlainClassDto
     {
         public Guid Id { get; init; }

@@ -39,11 +39,11 @@ public static class EnrollmentModule
         GetProgramEndpoint.Map(group);
         UpdateProgramEndpoint.Map(group);
         ListProgramsEndpoint.Map(group);
-        SavePatientEndpoints.Map(group);
+        SavePatientEndpoint.Map(group);
         GetPatientEndpoint.Map(group);
         SearchPatientsEndpoint.Map(group);
-        EnrollmentEndpoints.Map(group);
-        ConsentEndpoints.Map(group);
+        EnrollmentsEndpoint.Map(group);
+        ConsentsEndpoint.Map(group);
         return api;
     }
 }

@@ -247,7 +247,7 @@ internal static class ConsentStore
     }
 }
 
-internal sealed class ConsentHandlers(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator)
+internal sealed class ConsentHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator)
     : IRequestHandler<CreateConsentRequest, ConsentDto>,
       IRequestHandler<RevokeConsentRequest, ConsentDto>,
       IRequestHandler<ListConsentsRequest, IReadOnlyList<ConsentDto>>,

@@ -94,7 +94,7 @@ internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider c
     }
 }
 
-internal static class SavePatientEndpoints
+internal static class SavePatientEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

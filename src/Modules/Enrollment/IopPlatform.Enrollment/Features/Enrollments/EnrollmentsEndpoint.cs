@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
-internal static class EnrollmentEndpoints
+internal static class EnrollmentsEndpoint
 {
     private const string TransitionErrors = "404 unknown enrollment; 409 when the transition is not allowed from the current status (the problem's " +
                                             "allowedTransitions lists those that are); 428 without If-Match; 412 when If-Match is stale.";

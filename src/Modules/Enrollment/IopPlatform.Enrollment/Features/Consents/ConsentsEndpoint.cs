@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Consents;
 
-internal static class ConsentEndpoints
+internal static class ConsentsEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {
