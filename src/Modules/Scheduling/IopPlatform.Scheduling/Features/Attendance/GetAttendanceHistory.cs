@@ -2,6 +2,7 @@ using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Scheduling.Contracts;
+using IopPlatform.Scheduling.Domain;
 using MediatR;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
@@ -30,7 +31,7 @@ internal sealed class GetAttendanceHistoryHandler(IDbConnectionFactory db) : IRe
         FROM scheduling_booking b
         JOIN scheduling_session s ON s.id = b.session_id
         LEFT JOIN scheduling_attendance a ON a.session_id = b.session_id AND a.enrollment_id = b.enrollment_id
-        WHERE b.enrollment_id IN @Ids AND s.starts_at >= @From AND s.starts_at < @To
+        WHERE {0} AND s.starts_at >= @From AND s.starts_at < @To
           AND (a.id IS NOT NULL OR (b.status = 'booked' AND s.status <> 'cancelled'))
         ORDER BY b.enrollment_id, s.starts_at
         """;
@@ -45,8 +46,9 @@ internal sealed class GetAttendanceHistoryHandler(IDbConnectionFactory db) : IRe
         await using var connection = await db.OpenAsync(cancellationToken);
         foreach (var chunk in request.EnrollmentIds.Distinct().Chunk(ChunkSize))
         {
-            result.AddRange(await connection.QueryAsync<AttendanceHistoryItemDto>(new CommandDefinition(
-                Select, new { Ids = chunk, request.From, request.To, False = false }, cancellationToken: cancellationToken)));
+            var parameters = new DynamicParameters(new { request.From, request.To, False = false });
+            var sql = Select.Replace("{0}", SqlList.In("b.enrollment_id", chunk, "Id", parameters), StringComparison.Ordinal);
+            result.AddRange(await connection.QueryAsync<AttendanceHistoryItemDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
         return result;
     }

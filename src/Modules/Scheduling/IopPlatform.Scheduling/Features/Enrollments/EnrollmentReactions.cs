@@ -22,7 +22,9 @@ internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect d
 {
     private const string SetStatus = "UPDATE scheduling_enrollment SET status = @Status, updated_at = @Now WHERE enrollment_id = @EnrollmentId";
 
-    private const string SetMembers = "UPDATE scheduling_group_member SET status = @To, version = version + 1, updated_at = @Now WHERE enrollment_id = @EnrollmentId AND status IN @From";
+    private const string SuspendOrEndMembers = "UPDATE scheduling_group_member SET status = @To, version = version + 1, updated_at = @Now WHERE enrollment_id = @EnrollmentId AND status IN ('active', 'suspended')";
+
+    private const string ReactivateMembers = "UPDATE scheduling_group_member SET status = 'active', version = version + 1, updated_at = @Now WHERE enrollment_id = @EnrollmentId AND status = 'suspended'";
 
     // Only sessions that have not started and where nothing is recorded: the past is never rewritten.
     private const string CancelFutureBookings = """
@@ -94,13 +96,13 @@ internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect d
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var args = new { notification.EnrollmentId, Status = EnrollmentStatus.Active, Now = now, To = MemberStatus.Active, From = new[] { MemberStatus.Suspended } };
+        var args = new { notification.EnrollmentId, Status = EnrollmentStatus.Active, Now = now };
         if (await connection.ExecuteAsync(new CommandDefinition(SetStatus, args, tx, cancellationToken: cancellationToken)) == 0)
         {
             logger.LogWarning("Resume of enrollment {EnrollmentId} that Scheduling never saw activated", notification.EnrollmentId);
             return;
         }
-        await connection.ExecuteAsync(new CommandDefinition(SetMembers, args, tx, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ReactivateMembers, args, tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(RestoreFutureBookings, args, tx, cancellationToken: cancellationToken));
         // Sessions materialised during the hold have no booking yet.
         var enrollment = (await RosterStore.FindEnrollmentAsync(connection, tx, notification.EnrollmentId, cancellationToken))!;
@@ -120,13 +122,13 @@ internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect d
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var args = new { EnrollmentId = enrollmentId, Status = status, Now = now, To = memberStatus, From = new[] { MemberStatus.Active, MemberStatus.Suspended }, Reason = reason };
+        var args = new { EnrollmentId = enrollmentId, Status = status, Now = now, To = memberStatus, Reason = reason };
         if (await connection.ExecuteAsync(new CommandDefinition(SetStatus, args, tx, cancellationToken: ct)) == 0)
         {
             logger.LogWarning("Status {Status} for enrollment {EnrollmentId} that Scheduling never saw activated", status, enrollmentId);
             return;
         }
-        await connection.ExecuteAsync(new CommandDefinition(SetMembers, args, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(SuspendOrEndMembers, args, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(CancelFutureBookings, args, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }

@@ -34,12 +34,12 @@ internal sealed class GetWeeklyHoursValidator : AbstractValidator<GetWeeklyHours
 internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator mediator, SchedulingOptions options)
     : IRequestHandler<GetWeeklyHoursQuery, IReadOnlyList<WeeklyHoursDto>>
 {
-    private const string SelectEnrollments = $"SELECT {RosterStore.EnrollmentColumns} FROM scheduling_enrollment WHERE enrollment_id IN @Ids";
+    private const string SelectEnrollments = $"SELECT {RosterStore.EnrollmentColumns} FROM scheduling_enrollment WHERE ";
 
     private const string SelectAttended = """
         SELECT a.enrollment_id AS EnrollmentId, a.minutes, s.starts_at AS StartsAt
         FROM scheduling_attendance a JOIN scheduling_session s ON s.id = a.session_id
-        WHERE a.enrollment_id IN @Ids AND s.starts_at >= @From AND s.starts_at < @To AND a.status IN ('present', 'late', 'left_early')
+        WHERE s.starts_at >= @From AND s.starts_at < @To AND a.status IN ('present', 'late', 'left_early')
         """;
 
     public async Task<IReadOnlyList<WeeklyHoursDto>> Handle(GetWeeklyHoursQuery request, CancellationToken cancellationToken)
@@ -48,7 +48,9 @@ internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator m
         var enrollments = new List<EnrollmentRow>();
         foreach (var chunk in request.EnrollmentIds.Distinct().Chunk(1000))
         {
-            enrollments.AddRange(await connection.QueryAsync<EnrollmentRow>(new CommandDefinition(SelectEnrollments, new { Ids = chunk }, cancellationToken: cancellationToken)));
+            var parameters = new DynamicParameters();
+            var sql = SelectEnrollments + SqlList.In("enrollment_id", chunk, "Id", parameters);
+            enrollments.AddRange(await connection.QueryAsync<EnrollmentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
         var result = new List<WeeklyHoursDto>();
         foreach (var site in enrollments.GroupBy(e => e.SiteId))
@@ -60,8 +62,9 @@ internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator m
             var attended = new List<AttendedRow>();
             foreach (var chunk in site.Select(e => e.EnrollmentId).Chunk(1000))
             {
-                attended.AddRange(await connection.QueryAsync<AttendedRow>(new CommandDefinition(
-                    SelectAttended, new { Ids = chunk, From = from, To = to }, cancellationToken: cancellationToken)));
+                var parameters = new DynamicParameters(new { From = from, To = to });
+                var sql = SelectAttended + " AND " + SqlList.In("a.enrollment_id", chunk, "Id", parameters);
+                attended.AddRange(await connection.QueryAsync<AttendedRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
             }
             var byEnrollment = attended.ToLookup(a => a.EnrollmentId);
             foreach (var enrollment in site)

@@ -55,7 +55,7 @@ internal sealed class GetPendingSchedulingEventsHandler(IDbConnectionFactory db,
 
 internal sealed class MarkSchedulingEventsDispatchedHandler(IDbConnectionFactory db, TimeProvider clock) : IRequestHandler<MarkSchedulingEventsDispatchedCommand, int>
 {
-    private const string Mark = "UPDATE scheduling_outbox SET dispatched_at = @Now WHERE id IN @Ids AND dispatched_at IS NULL";
+    private const string Mark = "UPDATE scheduling_outbox SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
 
     public async Task<int> Handle(MarkSchedulingEventsDispatchedCommand request, CancellationToken cancellationToken)
     {
@@ -67,7 +67,9 @@ internal sealed class MarkSchedulingEventsDispatchedHandler(IDbConnectionFactory
         var marked = 0;
         foreach (var chunk in request.EventIds.Distinct().Chunk(1000))
         {
-            marked += await connection.ExecuteAsync(new CommandDefinition(Mark, new { Ids = chunk, Now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
+            var parameters = new DynamicParameters(new { Now = clock.GetUtcNow() });
+            var sql = Mark + Domain.SqlList.In("id", chunk, "Id", parameters);
+            marked += await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         }
         return marked;
     }
