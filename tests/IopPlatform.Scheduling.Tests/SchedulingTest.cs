@@ -52,7 +52,8 @@ public abstract class SchedulingTest<TApi>(TApi api) : EngineTest<TApi>(api)
     protected async Task<Guid> Activate(Guid siteId, params Guid[] coreGroups)
     {
         var enrollmentId = Guid.CreateVersion7();
-        await Publish(new EnrollmentActivated(enrollmentId, Guid.CreateVersion7(), Guid.CreateVersion7(), siteId, "adult", 9m, coreGroups, Api.Clock.GetUtcNow()));
+        var now = Api.Clock.GetUtcNow();
+        await Publish(new EnrollmentActivated(enrollmentId, Guid.CreateVersion7(), Guid.CreateVersion7(), siteId, DateOnly.FromDateTime(now.UtcDateTime), AgeGroup.Adult, 9m, coreGroups, now));
         return enrollmentId;
     }
 

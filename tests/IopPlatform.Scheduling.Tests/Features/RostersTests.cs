@@ -78,23 +78,23 @@ public abstract class RostersTests<TApi>(TApi api) : SchedulingTest<TApi>(api)
 
         var enrollment = await Activate(site.Id, core1.Id, core2.Id, Guid.CreateVersion7());
         // Delivered twice (at-least-once): nothing doubles.
-        await Publish(new EnrollmentActivated(enrollment, Guid.CreateVersion7(), Guid.CreateVersion7(), site.Id, "adult", 9m, [core1.Id, core2.Id], now));
+        await Publish(new EnrollmentActivated(enrollment, Guid.CreateVersion7(), Guid.CreateVersion7(), site.Id, DateOnly.FromDateTime(now.UtcDateTime), AgeGroup.Adult, 9m, [core1.Id, core2.Id], now));
 
         Assert.Equal(sessions1, await Count(FutureBookings, new { GroupId = core1.Id, EnrollmentId = enrollment, Status = "booked", Now = now }));
         Assert.Equal(sessions2, await Count(FutureBookings, new { GroupId = core2.Id, EnrollmentId = enrollment, Status = "booked", Now = now }));
         Assert.Equal(540, await Count("SELECT required_minutes_per_week FROM scheduling_enrollment WHERE enrollment_id = @enrollment", new { enrollment }));
 
-        await Publish(new EnrollmentPutOnHold(enrollment, now));
+        await Publish(new EnrollmentOnHold(enrollment, Guid.Empty, Guid.Empty, now));
         Assert.Equal(0, await Count(FutureBookings, new { GroupId = core1.Id, EnrollmentId = enrollment, Status = "booked", Now = now }));
         Assert.Equal(sessions1, await Count(FutureBookings, new { GroupId = core1.Id, EnrollmentId = enrollment, Status = "cancelled", Now = now }));
         var onHold = await (await Api.ClientAs(Roles.Clinician).PostJson($"/api/v1/groups/{core2.Id}/members", new { enrollmentId = enrollment })).Problem(HttpStatusCode.Conflict);
         Assert.Equal("on_hold", onHold.GetProperty("enrollmentStatus").GetString());
 
-        await Publish(new EnrollmentResumed(enrollment, now));
+        await Publish(new EnrollmentResumed(enrollment, Guid.Empty, Guid.Empty, now));
         Assert.Equal(sessions1, await Count(FutureBookings, new { GroupId = core1.Id, EnrollmentId = enrollment, Status = "booked", Now = now }));
         Assert.Equal(sessions2, await Count(FutureBookings, new { GroupId = core2.Id, EnrollmentId = enrollment, Status = "booked", Now = now }));
 
-        await Publish(new EnrollmentDischarged(enrollment, "completed", now));
+        await Publish(new EnrollmentDischarged(enrollment, Guid.Empty, Guid.Empty, DateOnly.FromDateTime(now.UtcDateTime), DischargeReason.Completed, false, now));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM scheduling_booking WHERE enrollment_id = @enrollment AND status = 'booked'", new { enrollment }));
         Assert.Equal(2, await Count("SELECT COUNT(*) FROM scheduling_group_member WHERE enrollment_id = @enrollment AND status = 'ended'", new { enrollment }));
 

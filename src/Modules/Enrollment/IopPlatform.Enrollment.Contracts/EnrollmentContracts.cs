@@ -283,13 +283,26 @@ public sealed record GetCareTeamQuery(Guid EnrollmentId) : IRequest<CareTeamDto?
 /// <param name="ChangedBy">Actor id.</param>
 public sealed record EnrollmentStatusChanged(Guid EnrollmentId, Guid PatientId, Guid ProgramId, EnrollmentStatus? From, EnrollmentStatus To, DateTimeOffset ChangedAt, string ChangedBy) : INotification;
 
-/// <summary>Published after admission is committed: scheduling books the program's core groups.</summary>
+/// <summary>Published after admission is committed: Scheduling books the program's core groups.</summary>
 /// <param name="EnrollmentId">Enrollment.</param>
 /// <param name="PatientId">Patient.</param>
 /// <param name="ProgramId">Program.</param>
+/// <param name="SiteId">The program's site.</param>
 /// <param name="AdmissionDate">Admission date.</param>
 /// <param name="AgeGroup">Age group (decides required hours).</param>
-public sealed record EnrollmentActivated(Guid EnrollmentId, Guid PatientId, Guid ProgramId, DateOnly AdmissionDate, AgeGroup AgeGroup) : INotification;
+/// <param name="RequiredHoursPerWeek">Structured hours per week this patient needs (from the program and age group).</param>
+/// <param name="CoreGroupIds">The program's core groups, to book the patient into.</param>
+/// <param name="At">When the admission was recorded (UTC).</param>
+public sealed record EnrollmentActivated(
+    Guid EnrollmentId,
+    Guid PatientId,
+    Guid ProgramId,
+    Guid SiteId,
+    DateOnly AdmissionDate,
+    AgeGroup AgeGroup,
+    decimal RequiredHoursPerWeek,
+    IReadOnlyList<Guid> CoreGroupIds,
+    DateTimeOffset At) : INotification;
 
 /// <summary>Published after an enrollment is put on hold.</summary>
 /// <param name="EnrollmentId">Enrollment.</param>
@@ -312,4 +325,12 @@ public sealed record EnrollmentResumed(Guid EnrollmentId, Guid PatientId, Guid P
 /// <param name="DischargeDate">Discharge date.</param>
 /// <param name="Reason">TEDS-aligned reason.</param>
 /// <param name="ClinicianOverride">True when discharged as completed on a clinician override.</param>
-public sealed record EnrollmentDischarged(Guid EnrollmentId, Guid PatientId, Guid ProgramId, DateOnly DischargeDate, DischargeReason Reason, bool ClinicianOverride) : INotification;
+/// <param name="At">When the discharge was recorded (UTC).</param>
+public sealed record EnrollmentDischarged(Guid EnrollmentId, Guid PatientId, Guid ProgramId, DateOnly DischargeDate, DischargeReason Reason, bool ClinicianOverride, DateTimeOffset At) : INotification;
+
+/// <summary>Published after a referral is cancelled (it never became active, or was screened out).</summary>
+/// <param name="EnrollmentId">Enrollment.</param>
+/// <param name="PatientId">Patient.</param>
+/// <param name="ProgramId">Program.</param>
+/// <param name="At">When (UTC).</param>
+public sealed record EnrollmentCancelled(Guid EnrollmentId, Guid PatientId, Guid ProgramId, DateTimeOffset At) : INotification;

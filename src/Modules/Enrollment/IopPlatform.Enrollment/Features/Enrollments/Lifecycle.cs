@@ -321,7 +321,20 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
         switch (request)
         {
             case AdmitEnrollmentRequest:
-                await mediator.Publish(new EnrollmentActivated(row.Id, row.PatientId, row.ProgramId, row.AdmissionDate!.Value, Codes.Parse<AgeGroup>(row.AgeGroup!)), ct);
+                var program = await mediator.Send(new GetProgramQuery(row.ProgramId), ct)
+                    ?? throw new InvalidOperationException($"Program {row.ProgramId} of enrollment {row.Id} vanished.");
+                await mediator.Publish(
+                    new EnrollmentActivated(
+                        row.Id,
+                        row.PatientId,
+                        row.ProgramId,
+                        program.SiteId,
+                        row.AdmissionDate!.Value,
+                        Codes.Parse<AgeGroup>(row.AgeGroup!),
+                        row.RequiredHoursPerWeek ?? program.RequiredHoursPerWeekAdult,
+                        program.CoreGroupIds,
+                        now),
+                    ct);
                 break;
             case SimpleTransitionRequest { Verb: Transitions.Hold }:
                 await mediator.Publish(new EnrollmentOnHold(row.Id, row.PatientId, row.ProgramId, now), ct);
@@ -330,7 +343,10 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
                 await mediator.Publish(new EnrollmentResumed(row.Id, row.PatientId, row.ProgramId, now), ct);
                 break;
             case DischargeEnrollmentRequest discharge:
-                await mediator.Publish(new EnrollmentDischarged(row.Id, row.PatientId, row.ProgramId, row.DischargeDate!.Value, discharge.Reason, row.ClinicianOverrideReason is not null), ct);
+                await mediator.Publish(new EnrollmentDischarged(row.Id, row.PatientId, row.ProgramId, row.DischargeDate!.Value, discharge.Reason, row.ClinicianOverrideReason is not null, now), ct);
+                break;
+            case SimpleTransitionRequest { Verb: Transitions.Cancel }:
+                await mediator.Publish(new EnrollmentCancelled(row.Id, row.PatientId, row.ProgramId, now), ct);
                 break;
         }
     }

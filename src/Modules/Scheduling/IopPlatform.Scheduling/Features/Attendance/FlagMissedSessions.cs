@@ -62,7 +62,7 @@ internal sealed class FlagMissedSessionsHandler(
                 if (session.Recorded == 0 && !options.MarkWholeRosterAbsentWhenNothingRecorded)
                 {
                     // Left unchecked on purpose: once the facilitator records someone, a later run marks the rest.
-                    await connection.ExecuteAsync(new CommandDefinition(insertNotTaken, new { sessionId = session.Id, groupId = session.GroupId, flaggedAt = now }, tx, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(new CommandDefinition(insertNotTaken, new { SessionId = session.Id, GroupId = session.GroupId, FlaggedAt = now }, tx, cancellationToken: cancellationToken));
                     await tx.CommitAsync(cancellationToken);
                     continue;
                 }
@@ -71,18 +71,18 @@ internal sealed class FlagMissedSessionsHandler(
                 {
                     var inserted = await connection.ExecuteAsync(new CommandDefinition(insertAbsence, new
                     {
-                        id = Guid.CreateVersion7(),
-                        sessionId = session.Id,
-                        enrollmentId = patient.EnrollmentId,
-                        patientId = patient.PatientId,
-                        status = AttendanceStatus.AbsentUnexcused,
-                        minutes = 0,
-                        telehealth = false,
-                        source = "system",
-                        recordedBy = "system:missed-session-job",
-                        recordedAt = now,
-                        version = 1,
-                        updatedAt = now,
+                        Id = Guid.CreateVersion7(),
+                        SessionId = session.Id,
+                        EnrollmentId = patient.EnrollmentId,
+                        PatientId = patient.PatientId,
+                        Status = AttendanceStatus.AbsentUnexcused,
+                        Minutes = 0,
+                        Telehealth = false,
+                        Source = "system",
+                        RecordedBy = "system:missed-session-job",
+                        RecordedAt = now,
+                        Version = 1,
+                        UpdatedAt = now,
                     }, tx, cancellationToken: cancellationToken));
                     if (inserted == 0)
                     {

@@ -2,6 +2,7 @@ using Dapper;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Enrollment.Contracts;
+using EnrollmentStatus = IopPlatform.Scheduling.Domain.EnrollmentStatus;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Rosters;
 using MediatR;
@@ -15,7 +16,7 @@ namespace IopPlatform.Scheduling.Features.Enrollments;
 /// </summary>
 internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EnrollmentReactions> logger) :
     INotificationHandler<EnrollmentActivated>,
-    INotificationHandler<EnrollmentPutOnHold>,
+    INotificationHandler<EnrollmentOnHold>,
     INotificationHandler<EnrollmentResumed>,
     INotificationHandler<EnrollmentDischarged>,
     INotificationHandler<EnrollmentCancelled>
@@ -54,14 +55,14 @@ internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect d
                 ["enrollment_id"]);
             await connection.ExecuteAsync(new CommandDefinition(upsert, new
             {
-                enrollmentId = notification.EnrollmentId,
-                patientId = notification.PatientId,
-                programId = notification.ProgramId,
-                siteId = notification.SiteId,
-                status = EnrollmentStatus.Active,
-                requiredMinutesPerWeek = (int)Math.Round(notification.RequiredHoursPerWeek * 60m, MidpointRounding.AwayFromZero),
-                ageGroup = notification.AgeGroup,
-                updatedAt = now,
+                notification.EnrollmentId,
+                notification.PatientId,
+                notification.ProgramId,
+                notification.SiteId,
+                Status = EnrollmentStatus.Active,
+                RequiredMinutesPerWeek = (int)Math.Round(notification.RequiredHoursPerWeek * 60m, MidpointRounding.AwayFromZero),
+                AgeGroup = notification.AgeGroup == Enrollment.Contracts.AgeGroup.Adolescent ? "adolescent" : "adult",
+                UpdatedAt = now,
             }, tx, cancellationToken: cancellationToken));
             await tx.CommitAsync(cancellationToken);
         }
@@ -82,7 +83,7 @@ internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect d
         }
     }
 
-    public Task Handle(EnrollmentPutOnHold notification, CancellationToken cancellationToken) =>
+    public Task Handle(EnrollmentOnHold notification, CancellationToken cancellationToken) =>
         StopAsync(notification.EnrollmentId, EnrollmentStatus.OnHold, MemberStatus.Suspended, "on_hold", cancellationToken);
 
     public Task Handle(EnrollmentDischarged notification, CancellationToken cancellationToken) =>

@@ -181,18 +181,18 @@ internal static class GroupStore
         foreach (var occurrence in SessionCalendar.Expand(rules, from, to, zone))
         {
             var sessionId = Guid.CreateVersion7();
-            // The dialect names parameters after the columns in camelCase (SQLite binds names case-sensitively).
+            // The dialect names parameters after the columns in PascalCase (SQLite binds names case-sensitively).
             var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, new
             {
-                id = sessionId,
-                groupId,
-                localDate = occurrence.LocalDate,
-                startsAt = occurrence.StartsAt,
-                endsAt = occurrence.EndsAt,
-                status = SessionStatus.Scheduled,
-                version = 1,
-                createdAt = now,
-                updatedAt = now,
+                Id = sessionId,
+                GroupId = groupId,
+                LocalDate = occurrence.LocalDate,
+                StartsAt = occurrence.StartsAt,
+                EndsAt = occurrence.EndsAt,
+                Status = SessionStatus.Scheduled,
+                Version = 1,
+                CreatedAt = now,
+                UpdatedAt = now,
             }, tx, cancellationToken: ct));
             if (inserted == 0)
             {
