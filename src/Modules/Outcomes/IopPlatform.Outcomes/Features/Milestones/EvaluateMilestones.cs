@@ -114,12 +114,13 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
             foreach (var met in results.Where(r => r.Met))
             {
                 var achieved = new MilestoneAchieved(profile.EnrollmentId, profile.PatientId, met.Code, now);
+                // The dialect names parameters after the columns in camelCase.
                 var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, new
                 {
-                    achieved.EnrollmentId,
-                    achieved.Milestone,
-                    achieved.PatientId,
-                    achieved.AchievedAt,
+                    enrollmentId = achieved.EnrollmentId,
+                    milestone = achieved.Milestone,
+                    patientId = achieved.PatientId,
+                    achievedAt = achieved.AchievedAt,
                 }, transaction, cancellationToken: cancellationToken));
                 if (inserted == 1)
                 {
