@@ -55,6 +55,7 @@ public sealed class SqlOwnershipTests
         Expect.None(SqlOwnership.ForeignTableNames("enrollment", "SELECT * FROM enrollment_site; SELECT * FROM enrollment_schema_versions"));
         Expect.None(SqlOwnership.ForeignTableNames("clinical_notes", "UPDATE clinical_notes_note SET version = @Version"));
         Expect.None(SqlOwnership.ForeignTableNames("platform", "CREATE TABLE platform_idempotency (key_hash TEXT)"));
+        Expect.None(SqlOwnership.ForeignTableNames("outcomes", "SELECT id FROM outcomes_measure WHERE enrollment_id = @EnrollmentId"));
     }
 
     [Fact]

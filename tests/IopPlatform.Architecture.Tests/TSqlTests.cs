@@ -21,7 +21,18 @@ public sealed class TSqlTests
     public void Statement_constants_parse_as_TSql(string module) =>
         Expect.None(StringConstants.In(Solution.ModuleAssembly(Solution.Module(module)))
             .Where(c => TSqlSyntax.LooksLikeStatement(c.Value))
-            .SelectMany(c => TSqlSyntax.Errors(c.Value).Select(e => $"{c.Location}: {e}")));
+            .SelectMany(c => TSqlSyntax.Errors(TSqlSyntax.FillTemplateHoles(c.Value)).Select(e => $"{c.Location}: {e}")));
+
+    [Theory]
+    [InlineData("UPDATE t SET a = 1 WHERE ")]
+    [InlineData("SELECT a FROM t WHERE {0} AND b = @B")]
+    [InlineData("SELECT a FROM t WHERE b = @B AND ")]
+    public void Template_holes_are_filled_before_parsing(string template) =>
+        Expect.None(TSqlSyntax.Errors(TSqlSyntax.FillTemplateHoles(template)));
+
+    [Fact]
+    public void A_broken_template_still_fails_after_filling() =>
+        Assert.NotEmpty(TSqlSyntax.Errors(TSqlSyntax.FillTemplateHoles("SELECT a FROM t WHERE {0} LIMIT 5")));
 
     [Fact]
     public void SqlServer_dialect_output_parses_as_TSql()

@@ -20,7 +20,8 @@ internal static partial class SqlOwnership
     public static IReadOnlyList<string> VendorFunctions(string sql) =>
         VendorFunction().Matches(sql).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    [GeneratedRegex(@"\b(?<owner>enrollment|scheduling|clinical_notes|outcomes|integration|platform)_[a-z0-9_]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A name ending in _id (enrollment_id) is a column holding another module's id, which is how modules refer to each other.
+    [GeneratedRegex(@"\b(?<owner>enrollment|scheduling|clinical_notes|outcomes|integration|platform)_[a-z0-9_]+\b(?<!_id)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OwnedName();
 
     [GeneratedRegex(

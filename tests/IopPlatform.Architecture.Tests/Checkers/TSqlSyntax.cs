@@ -21,6 +21,22 @@ internal static partial class TSqlSyntax
     /// </summary>
     public static bool LooksLikeStatement(string value) => StatementStart().IsMatch(value);
 
+    /// <summary>
+    /// A statement template completed at run time (an IN list appended after a trailing WHERE/AND, or a <c>{0}</c> hole)
+    /// gets a neutral predicate in each hole, so the rest of it is still checked.
+    /// </summary>
+    public static string FillTemplateHoles(string sql)
+    {
+        var filled = TemplateHole().Replace(sql, "1 = 1");
+        return TrailingConnective().IsMatch(filled) ? filled.TrimEnd() + " 1 = 1" : filled;
+    }
+
+    [GeneratedRegex(@"\{\d+\}", RegexOptions.CultureInvariant)]
+    private static partial Regex TemplateHole();
+
+    [GeneratedRegex(@"\b(WHERE|AND|OR)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingConnective();
+
     [GeneratedRegex(@"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE)\s", RegexOptions.CultureInvariant)]
     private static partial Regex StatementStart();
 }

@@ -31,7 +31,6 @@ public static class SchedulingModule
         var options = configuration.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions();
         services.AddSingleton(options);
         // The audit behaviour registers the real scope; this keeps handlers resolvable in a host that lacks it.
-        services.TryAddScoped<IAuditScope, AuditScope>();
         services.AddSingleton(RecurringJobDefinition.For<MaterializeSessionsCommand>(MaterializeSessionsJobId, options.MaterializeSessionsCron));
         services.AddSingleton(RecurringJobDefinition.For<FlagMissedSessionsCommand>(FlagMissedSessionsJobId, options.MissedSessionsCron));
         return new ModuleDescriptor("scheduling", typeof(SchedulingModule).Assembly, MigrationOrder: 2);
@@ -45,13 +44,13 @@ public static class SchedulingModule
         ChangeRecurrenceEndpoint.Map(group);
         ListGroupSessionsEndpoint.Map(group);
         GetSessionEndpoint.Map(group);
-        ChangeSessionEndpoints.Map(group);
-        RosterEndpoints.Map(group);
-        RecordAttendanceEndpoints.Map(group);
-        CheckInEndpoints.Map(group);
-        CorrectAttendanceEndpoints.Map(group);
-        WeeklyHoursEndpoints.Map(group);
-        AppointmentEndpoints.Map(group);
+        ChangeSessionEndpoint.Map(group);
+        RostersEndpoint.Map(group);
+        RecordAttendanceEndpoint.Map(group);
+        CheckInEndpoint.Map(group);
+        CorrectAttendanceEndpoint.Map(group);
+        WeeklyHoursEndpoint.Map(group);
+        AppointmentsEndpoint.Map(group);
         return api;
     }
 }

@@ -15,26 +15,3 @@ internal static class DbErrors
         _ => false,
     };
 }
-
-/// <summary>
-/// "col IN (@p0, @p1, ...)" with one parameter per value: Dapper's list expansion differs per provider (Npgsql passes
-/// arrays), so the few IN lists are spelled out the same way on every engine.
-/// </summary>
-internal static class InList
-{
-    public static string Of<T>(string column, IReadOnlyList<T> values, Dapper.DynamicParameters parameters, string prefix)
-    {
-        if (values.Count == 0)
-        {
-            return "1 = 0";
-        }
-        var names = new List<string>(values.Count);
-        for (var i = 0; i < values.Count; i++)
-        {
-            var name = $"{prefix}{i}";
-            parameters.Add(name, values[i]);
-            names.Add("@" + name);
-        }
-        return $"{column} IN ({string.Join(", ", names)})";
-    }
-}

@@ -251,18 +251,8 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
     private static ConflictException OneOpenConflict(Guid other) =>
         new($"The patient already has an active or on-hold enrollment in this program (enrollment '{other}'); discharge it first.");
 
-    private async Task<CompletionReadiness> ReadinessAsync(Guid enrollmentId, CancellationToken ct)
-    {
-        try
-        {
-            return await mediator.Send(new GetCompletionReadinessQuery(enrollmentId), ct);
-        }
-        catch (InvalidOperationException)
-        {
-            // Outcomes answers readiness; until it registers a handler, MediatR 5 throws here and readiness is unknown, i.e. not ready.
-            return new CompletionReadiness(false, ["completion readiness is not available yet (the Outcomes module does not answer it)"]);
-        }
-    }
+    private Task<CompletionReadinessDto> ReadinessAsync(Guid enrollmentId, CancellationToken ct) =>
+        mediator.Send(new GetCompletionReadinessQuery(enrollmentId), ct);
 
     private async Task<EnrollmentDto> RunAsync(TransitionRequest request, Func<EnrollmentRow, (System.Data.Common.DbConnection Connection, System.Data.Common.DbTransaction Transaction), Task> apply, string? reason, CancellationToken ct)
     {

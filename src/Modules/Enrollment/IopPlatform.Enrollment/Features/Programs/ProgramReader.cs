@@ -26,7 +26,7 @@ internal static class ProgramReader
             return [];
         }
         var groupParameters = new DynamicParameters();
-        var groupSql = $"SELECT program_id AS ProgramId, group_id AS GroupId FROM enrollment_program_core_group WHERE {InList.Of("program_id", rows.Select(r => r.Id).ToList(), groupParameters, "P")} ORDER BY position";
+        var groupSql = $"SELECT program_id AS ProgramId, group_id AS GroupId FROM enrollment_program_core_group WHERE {SqlList.In("program_id", rows.Select(r => r.Id).ToList(), "P", groupParameters)} ORDER BY position";
         var groups = (await connection.QueryAsync<CoreGroupRow>(new CommandDefinition(groupSql, groupParameters, cancellationToken: ct)))
             .GroupBy(g => g.ProgramId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Guid>)g.Select(x => x.GroupId).ToList());

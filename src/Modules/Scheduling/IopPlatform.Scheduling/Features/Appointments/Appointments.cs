@@ -89,7 +89,7 @@ internal sealed record GetAppointmentQuery(Guid AppointmentId) : IRequest<Appoin
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class AppointmentHandlers(IDbConnectionFactory db, TimeProvider clock, IAuditScope audit) :
+internal sealed class AppointmentHandler(IDbConnectionFactory db, TimeProvider clock, IAuditScope audit) :
     IRequestHandler<CreateAppointmentRequest, AppointmentDto>,
     IRequestHandler<CancelAppointmentRequest, AppointmentDto>,
     IRequestHandler<GetAppointmentQuery, AppointmentDto?>
@@ -194,7 +194,7 @@ internal sealed class AppointmentHandlers(IDbConnectionFactory db, TimeProvider 
     }
 }
 
-internal static class AppointmentEndpoints
+internal static class AppointmentsEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

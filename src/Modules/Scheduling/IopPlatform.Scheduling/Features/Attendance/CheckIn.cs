@@ -126,7 +126,7 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
     }
 }
 
-internal static class CheckInEndpoints
+internal static class CheckInEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

@@ -228,7 +228,7 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
     }
 }
 
-internal static class CorrectAttendanceEndpoints
+internal static class CorrectAttendanceEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

@@ -130,7 +130,7 @@ internal sealed class RecordAttendanceHandler(IDbConnectionFactory db, IMediator
     }
 }
 
-internal static class RecordAttendanceEndpoints
+internal static class RecordAttendanceEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

@@ -14,7 +14,7 @@ namespace IopPlatform.Scheduling.Features.Enrollments;
 /// The only place that knows Enrollment's notifications. Each keeps the local <c>scheduling_enrollment</c> copy current
 /// and adjusts bookings; all are idempotent (a repeated notification changes nothing more).
 /// </summary>
-internal sealed class EnrollmentReactions(IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EnrollmentReactions> logger) :
+internal sealed class EnrollmentReactionsHandler(IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EnrollmentReactionsHandler> logger) :
     INotificationHandler<EnrollmentActivated>,
     INotificationHandler<EnrollmentOnHold>,
     INotificationHandler<EnrollmentResumed>,

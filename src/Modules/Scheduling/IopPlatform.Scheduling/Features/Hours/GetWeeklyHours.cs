@@ -139,7 +139,7 @@ internal sealed class GetCaseloadHoursHandler(IMediator mediator, TimeProvider c
     }
 }
 
-internal static class WeeklyHoursEndpoints
+internal static class WeeklyHoursEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

@@ -68,7 +68,7 @@ internal sealed class MarkSchedulingEventsDispatchedHandler(IDbConnectionFactory
         foreach (var chunk in request.EventIds.Distinct().Chunk(1000))
         {
             var parameters = new DynamicParameters(new { Now = clock.GetUtcNow() });
-            var sql = Mark + Domain.SqlList.In("id", chunk, "Id", parameters);
+            var sql = Mark + SqlList.In("id", chunk, "Id", parameters);
             marked += await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         }
         return marked;

@@ -137,7 +137,7 @@ internal sealed class RescheduleSessionHandler(IDbConnectionFactory db, TimeProv
     }
 }
 
-internal static class ChangeSessionEndpoints
+internal static class ChangeSessionEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

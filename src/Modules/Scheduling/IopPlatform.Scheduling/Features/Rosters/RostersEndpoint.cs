@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Scheduling.Features.Rosters;
 
-internal static class RosterEndpoints
+internal static class RostersEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {

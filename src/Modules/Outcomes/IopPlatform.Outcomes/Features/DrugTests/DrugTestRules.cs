@@ -1,0 +1,83 @@
+namespace IopPlatform.Outcomes.Features.DrugTests;
+
+/// <summary>The words of a drug test as the API speaks them.</summary>
+internal static class DrugTestWords
+{
+    public const string Urine = "urine";
+    public const string OralFluid = "oral_fluid";
+    public const string Breath = "breath";
+    public static readonly IReadOnlyList<string> Specimens = [Urine, OralFluid, Breath];
+
+    public const string PointOfCare = "point_of_care";
+    public const string Lab = "lab";
+    public static readonly IReadOnlyList<string> Methods = [PointOfCare, Lab];
+
+    /// <summary>A specimen was collected and analysed; the analytes carry the results.</summary>
+    public const string Resulted = "resulted";
+    public const string Refused = "refused";
+    public const string Missed = "missed";
+    public const string Invalid = "invalid";
+    public static readonly IReadOnlyList<string> Statuses = [Resulted, Refused, Missed, Invalid];
+
+    public static readonly IReadOnlyList<string> InvalidReasons = ["adulterated", "dilute", "substituted"];
+
+    public const string Negative = "negative";
+    public const string Positive = "positive";
+    public const string Inconclusive = "inconclusive";
+    public static readonly IReadOnlyList<string> AnalyteResults = [Negative, Positive, Inconclusive];
+
+    public const string PositiveExpected = "positive_expected";
+    public const string PositiveUnexpected = "positive_unexpected";
+
+    /// <summary>Overall results that break sustained abstinence (and feed the drift rules).</summary>
+    public static readonly IReadOnlyList<string> Disqualifying = [PositiveUnexpected, Refused, Invalid, Missed];
+
+    /// <summary>Overall results that count as a test showing abstinence.</summary>
+    public static readonly IReadOnlyList<string> Qualifying = [Negative, PositiveExpected];
+}
+
+/// <summary>The analyte panel (codes shared with prescriptions on the enrollment).</summary>
+internal static class DrugTestPanel
+{
+    public const string Alcohol = "alcohol";
+
+    public static readonly IReadOnlyList<string> Analytes =
+    [
+        Alcohol, "alcohol_etg", "amphetamines", "methamphetamine", "barbiturates", "benzodiazepines", "buprenorphine",
+        "cocaine", "fentanyl", "methadone", "opiates", "oxycodone", "cannabis_thc", "mdma", "naltrexone", "tramadol",
+        "pcp", "ketamine", "xylazine", "gabapentin",
+    ];
+
+    /// <summary>A breathalyser measures ethanol and nothing else.</summary>
+    public static readonly IReadOnlyList<string> BreathAnalytes = [Alcohol];
+
+    public static bool IsOnPanel(string? code) => code is not null && Analytes.Contains(code, StringComparer.Ordinal);
+}
+
+internal sealed record AnalyteResult(string Analyte, string Result);
+
+internal static class DrugTestRules
+{
+    /// <summary>
+    /// The test's overall result. A positive is expected only when its analyte is prescribed on the enrollment; one
+    /// unexpected positive makes the whole test unexpected. Inconclusive analytes never make a test positive: they are
+    /// confirmed (usually by a lab) and the confirmation arrives as a correction.
+    /// </summary>
+    public static string Overall(string status, IReadOnlyCollection<AnalyteResult> analytes, IReadOnlyCollection<string> prescribed)
+    {
+        ArgumentNullException.ThrowIfNull(analytes);
+        ArgumentNullException.ThrowIfNull(prescribed);
+        if (status != DrugTestWords.Resulted)
+        {
+            return status;
+        }
+        var positives = analytes.Where(a => a.Result == DrugTestWords.Positive).Select(a => a.Analyte).ToList();
+        if (positives.Count == 0)
+        {
+            return DrugTestWords.Negative;
+        }
+        return positives.All(p => prescribed.Contains(p, StringComparer.Ordinal))
+            ? DrugTestWords.PositiveExpected
+            : DrugTestWords.PositiveUnexpected;
+    }
+}

@@ -1,0 +1,266 @@
+namespace IopPlatform.Outcomes.Features.Measures;
+
+/// <summary>Instrument codes as they travel on the wire and in the database.</summary>
+internal static class Instrument
+{
+    public const string Phq9 = "phq9";
+    public const string Gad7 = "gad7";
+    public const string Bam = "bam";
+    public const string AuditC = "audit_c";
+    public const string Pcl5 = "pcl5";
+
+    public static readonly IReadOnlyList<string> All = [Phq9, Gad7, Bam, AuditC, Pcl5];
+
+    public static bool IsKnown(string? code) => code is not null && All.Contains(code, StringComparer.Ordinal);
+}
+
+/// <summary>Band, flag and reliable-change words (snake_case, as the API speaks).</summary>
+internal static class MeasureWords
+{
+    public const string Minimal = "minimal";
+    public const string Mild = "mild";
+    public const string Moderate = "moderate";
+    public const string ModeratelySevere = "moderately_severe";
+    public const string Severe = "severe";
+    public const string Negative = "negative";
+    public const string Positive = "positive";
+    public const string HighRisk = "high_risk";
+    public const string BelowThreshold = "below_threshold";
+    public const string ProvisionalPtsd = "provisional_ptsd";
+
+    public const string SuicidalIdeationFlag = "suicidal_ideation";
+    public const string BamUseConcernFlag = "bam_use_concern";
+    public const string BamRiskConcernFlag = "bam_risk_concern";
+    public const string BamProtectiveConcernFlag = "bam_protective_concern";
+    public const string AuditCPositiveFlag = "audit_c_positive";
+    public const string AuditCHighRiskFlag = "audit_c_high_risk";
+    public const string ProvisionalPtsdFlag = "provisional_ptsd";
+
+    public const string BamUse = "use";
+    public const string BamRisk = "risk";
+    public const string BamProtective = "protective";
+
+    public const string Baseline = "baseline";
+    public const string Improved = "improved";
+    public const string Worsened = "worsened";
+    public const string NoReliableChange = "no_reliable_change";
+
+    public const string Male = "male";
+    public const string Female = "female";
+    public const string OtherSex = "other";
+
+    public static readonly IReadOnlyList<string> Sexes = [Male, Female, OtherSex];
+}
+
+internal sealed record InstrumentDefinition(string Code, string DisplayName, int ItemCount, int MaxAnswer, int? ReliableChangePoints);
+
+internal sealed record SubscaleScore(string Name, int Score, bool Concern);
+
+/// <summary>A scored administration. BAM has no total or band, only its three subscales.</summary>
+internal sealed record MeasureScore(string Instrument, int? Total, string? Band, IReadOnlyList<SubscaleScore> Subscales, IReadOnlyList<string> Flags)
+{
+    public bool SafetyConcern => Flags.Contains(MeasureWords.SuicidalIdeationFlag);
+
+    public int? Subscale(string name) => Subscales.FirstOrDefault(s => s.Name == name)?.Score;
+}
+
+internal sealed record ScoringError(string Field, string Message);
+
+/// <summary>
+/// Server-side scoring of the standard measures, exactly as DOMAIN.md §6 states the bands. Pure: no clock, no database,
+/// so clinicians can check every boundary against the table tests.
+/// </summary>
+internal static class MeasureScoring
+{
+    public const int DefaultPcl5Threshold = 33;
+    public const int MinPcl5Threshold = 31;
+    public const int MaxPcl5Threshold = 33;
+
+    // Item numbers are 1-based as printed on the BAM form.
+    public static readonly IReadOnlyList<int> BamUseItems = [4, 5, 6];
+    public static readonly IReadOnlyList<int> BamRiskItems = [1, 2, 3, 8, 11, 15];
+    public static readonly IReadOnlyList<int> BamProtectiveItems = [9, 10, 12, 13, 14, 16];
+
+    public const int BamUseConcernAtLeast = 1;
+    public const int BamRiskConcernAtLeast = 12;
+    public const int BamProtectiveConcernAtMost = 12;
+
+    public static readonly IReadOnlyDictionary<string, InstrumentDefinition> Definitions = new Dictionary<string, InstrumentDefinition>(StringComparer.Ordinal)
+    {
+        [Instrument.Phq9] = new(Instrument.Phq9, "PHQ-9", 9, 3, 5),
+        [Instrument.Gad7] = new(Instrument.Gad7, "GAD-7", 7, 3, 4),
+        [Instrument.Bam] = new(Instrument.Bam, "BAM", 17, 4, null),
+        [Instrument.AuditC] = new(Instrument.AuditC, "AUDIT-C", 3, 4, null),
+        [Instrument.Pcl5] = new(Instrument.Pcl5, "PCL-5", 20, 4, 10),
+    };
+
+    /// <summary>Why these answers cannot be scored; empty when they can. Fields match the request's JSON names.</summary>
+    public static IReadOnlyList<ScoringError> Validate(string? instrument, IReadOnlyList<int>? answers, string? sex)
+    {
+        if (instrument is null || !Definitions.TryGetValue(instrument, out var definition))
+        {
+            return [new("instrument", $"Instrument must be one of: {string.Join(", ", Instrument.All)}.")];
+        }
+        var errors = new List<ScoringError>();
+        if (answers is null || answers.Count != definition.ItemCount)
+        {
+            errors.Add(new("answers", $"{definition.DisplayName} needs exactly {definition.ItemCount} answers; got {answers?.Count ?? 0}."));
+        }
+        else
+        {
+            for (var i = 0; i < answers.Count; i++)
+            {
+                if (answers[i] < 0 || answers[i] > definition.MaxAnswer)
+                {
+                    errors.Add(new($"answers[{i}]", $"{definition.DisplayName} item {i + 1} must be between 0 and {definition.MaxAnswer}; got {answers[i]}."));
+                }
+            }
+        }
+        if (instrument == Instrument.AuditC && (sex is null || !MeasureWords.Sexes.Contains(sex, StringComparer.Ordinal)))
+        {
+            errors.Add(new("sex", $"AUDIT-C cut-offs depend on sex: send one of {string.Join(", ", MeasureWords.Sexes)}."));
+        }
+        return errors;
+    }
+
+    /// <summary>Scores answers that <see cref="Validate"/> accepted; anything else is a programming error.</summary>
+    public static MeasureScore Score(string instrument, IReadOnlyList<int> answers, string? sex = null, int pcl5Threshold = DefaultPcl5Threshold)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var errors = Validate(instrument, answers, sex);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), nameof(answers));
+        }
+        if (pcl5Threshold is < MinPcl5Threshold or > MaxPcl5Threshold)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pcl5Threshold), pcl5Threshold, "The PCL-5 cut-off is 31 to 33.");
+        }
+        return instrument switch
+        {
+            Instrument.Phq9 => ScorePhq9(answers),
+            Instrument.Gad7 => ScoreGad7(answers),
+            Instrument.Bam => ScoreBam(answers),
+            Instrument.AuditC => ScoreAuditC(answers, sex!),
+            Instrument.Pcl5 => ScorePcl5(answers, pcl5Threshold),
+            _ => throw new ArgumentOutOfRangeException(nameof(instrument), instrument, "Unknown instrument."),
+        };
+    }
+
+    public static string Phq9Band(int total) => total switch
+    {
+        <= 4 => MeasureWords.Minimal,
+        <= 9 => MeasureWords.Mild,
+        <= 14 => MeasureWords.Moderate,
+        <= 19 => MeasureWords.ModeratelySevere,
+        _ => MeasureWords.Severe,
+    };
+
+    public static string Gad7Band(int total) => total switch
+    {
+        <= 4 => MeasureWords.Minimal,
+        <= 9 => MeasureWords.Mild,
+        <= 14 => MeasureWords.Moderate,
+        _ => MeasureWords.Severe,
+    };
+
+    /// <summary>
+    /// Reliable change of <paramref name="score"/> against the enrollment's first score of the same instrument;
+    /// null for instruments without a reliable-change rule (BAM, AUDIT-C).
+    /// </summary>
+    public static string? ReliableChange(string instrument, int baseline, int score, bool isBaseline)
+    {
+        if (!Definitions.TryGetValue(instrument, out var definition) || definition.ReliableChangePoints is not { } points)
+        {
+            return null;
+        }
+        if (isBaseline)
+        {
+            return MeasureWords.Baseline;
+        }
+        // Lower is better on every instrument that has a rule.
+        var drop = baseline - score;
+        return drop >= points ? MeasureWords.Improved
+            : -drop >= points ? MeasureWords.Worsened
+            : MeasureWords.NoReliableChange;
+    }
+
+    private static MeasureScore ScorePhq9(IReadOnlyList<int> answers)
+    {
+        var total = answers.Sum();
+        // Item 9 asks about thoughts of self-harm: any answer above "not at all" needs a clinician today.
+        IReadOnlyList<string> flags = answers[8] > 0 ? [MeasureWords.SuicidalIdeationFlag] : [];
+        return new MeasureScore(Instrument.Phq9, total, Phq9Band(total), [], flags);
+    }
+
+    private static MeasureScore ScoreGad7(IReadOnlyList<int> answers)
+    {
+        var total = answers.Sum();
+        return new MeasureScore(Instrument.Gad7, total, Gad7Band(total), [], []);
+    }
+
+    private static MeasureScore ScoreBam(IReadOnlyList<int> answers)
+    {
+        int Sum(IReadOnlyList<int> items) => items.Sum(item => answers[item - 1]);
+        var use = Sum(BamUseItems);
+        var risk = Sum(BamRiskItems);
+        var protective = Sum(BamProtectiveItems);
+        var subscales = new List<SubscaleScore>
+        {
+            new(MeasureWords.BamUse, use, use >= BamUseConcernAtLeast),
+            new(MeasureWords.BamRisk, risk, risk >= BamRiskConcernAtLeast),
+            new(MeasureWords.BamProtective, protective, protective <= BamProtectiveConcernAtMost),
+        };
+        var flags = new List<string>();
+        if (subscales[0].Concern)
+        {
+            flags.Add(MeasureWords.BamUseConcernFlag);
+        }
+        if (subscales[1].Concern)
+        {
+            flags.Add(MeasureWords.BamRiskConcernFlag);
+        }
+        if (subscales[2].Concern)
+        {
+            flags.Add(MeasureWords.BamProtectiveConcernFlag);
+        }
+        return new MeasureScore(Instrument.Bam, null, null, subscales, flags);
+    }
+
+    private static MeasureScore ScoreAuditC(IReadOnlyList<int> answers, string sex)
+    {
+        var total = answers.Sum();
+        // Men screen positive at 4; women at 3. Anyone else gets the more sensitive cut-off: a missed positive costs more.
+        var positiveAt = sex == MeasureWords.Male ? 4 : 3;
+        var flags = new List<string>();
+        string band;
+        if (total >= 8)
+        {
+            band = MeasureWords.HighRisk;
+            flags.Add(MeasureWords.AuditCPositiveFlag);
+            flags.Add(MeasureWords.AuditCHighRiskFlag);
+        }
+        else if (total >= positiveAt)
+        {
+            band = MeasureWords.Positive;
+            flags.Add(MeasureWords.AuditCPositiveFlag);
+        }
+        else
+        {
+            band = MeasureWords.Negative;
+        }
+        return new MeasureScore(Instrument.AuditC, total, band, [], flags);
+    }
+
+    private static MeasureScore ScorePcl5(IReadOnlyList<int> answers, int threshold)
+    {
+        var total = answers.Sum();
+        var provisional = total >= threshold;
+        return new MeasureScore(
+            Instrument.Pcl5,
+            total,
+            provisional ? MeasureWords.ProvisionalPtsd : MeasureWords.BelowThreshold,
+            [],
+            provisional ? [MeasureWords.ProvisionalPtsdFlag] : []);
+    }
+}
