@@ -221,30 +221,34 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
     public Task<EnrollmentDto> Handle(SimpleTransitionRequest request, CancellationToken cancellationToken) =>
         RunAsync(request, (_, _) => Task.CompletedTask, request.Reason, cancellationToken);
 
-    public Task<EnrollmentDto> Handle(DischargeEnrollmentRequest request, CancellationToken cancellationToken) =>
-        RunAsync(request, async (row, _) =>
+    public async Task<EnrollmentDto> Handle(DischargeEnrollmentRequest request, CancellationToken cancellationToken)
+    {
+        // Asked before the transaction opens: Outcomes reads (and records milestones) on its own connection, which a
+        // held SQLite write lock would block.
+        var readiness = request.Reason == DischargeReason.Completed && string.IsNullOrWhiteSpace(request.ClinicianOverrideReason)
+            ? await ReadinessAsync(request.EnrollmentId, cancellationToken)
+            : null;
+        return await RunAsync(request, (row, _) =>
         {
             var date = request.DischargeDate ?? Today;
             if (row.AdmissionDate is { } admitted && date < admitted)
             {
                 throw new UnprocessableException($"Discharge date {date:yyyy-MM-dd} is before the admission date {admitted:yyyy-MM-dd}.");
             }
-            if (request.Reason == DischargeReason.Completed && string.IsNullOrWhiteSpace(request.ClinicianOverrideReason))
+            if (readiness is { Ready: false })
             {
-                var readiness = await ReadinessAsync(row.Id, cancellationToken);
-                if (!readiness.Ready)
-                {
-                    var refused = new UnprocessableException(
-                        "The patient is not known to be completion-ready; discharging as 'completed' needs clinicianOverrideReason.");
-                    refused.Extensions["readinessReasons"] = readiness.Reasons;
-                    throw refused;
-                }
+                var refused = new UnprocessableException(
+                    "The patient is not known to be completion-ready; discharging as 'completed' needs clinicianOverrideReason.");
+                refused.Extensions["readinessReasons"] = readiness.Reasons;
+                throw refused;
             }
             row.DischargeDate = date;
             row.DischargeReason = Codes.Of(request.Reason);
             row.DischargeNote = request.Note;
             row.ClinicianOverrideReason = string.IsNullOrWhiteSpace(request.ClinicianOverrideReason) ? null : request.ClinicianOverrideReason.Trim();
+            return Task.CompletedTask;
         }, string.IsNullOrWhiteSpace(request.Note) ? Codes.Of(request.Reason) : $"{Codes.Of(request.Reason)}: {request.Note}", cancellationToken);
+    }
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

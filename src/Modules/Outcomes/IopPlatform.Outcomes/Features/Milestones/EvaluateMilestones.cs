@@ -114,14 +114,7 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
             foreach (var met in results.Where(r => r.Met))
             {
                 var achieved = new MilestoneAchieved(profile.EnrollmentId, profile.PatientId, met.Code, now);
-                // The dialect names parameters after the columns in camelCase.
-                var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, new
-                {
-                    enrollmentId = achieved.EnrollmentId,
-                    milestone = achieved.Milestone,
-                    patientId = achieved.PatientId,
-                    achievedAt = achieved.AchievedAt,
-                }, transaction, cancellationToken: cancellationToken));
+                var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, achieved, transaction, cancellationToken: cancellationToken));
                 if (inserted == 1)
                 {
                     await OutcomesOutbox.WriteAsync(connection, transaction, OutcomesOutbox.MilestoneAchieved, profile.EnrollmentId, achieved, now, cancellationToken);
