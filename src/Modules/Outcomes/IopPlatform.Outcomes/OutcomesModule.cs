@@ -1,5 +1,6 @@
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.Outcomes.Features;
 using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
 using IopPlatform.Outcomes.Features.Milestones;
@@ -23,13 +24,15 @@ public static class OutcomesModule
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(OutcomesSettings.From(configuration));
+        services.AddScoped<OutcomesDisclosureLog>();
+        services.AddScoped<PartnerDisclosure>();
         // The audit behaviour registers the real scope; until it is present, handlers still get one to report to.
         return new ModuleDescriptor("outcomes", typeof(OutcomesModule).Assembly, MigrationOrder: 4);
     }
 
     public static IEndpointRouteBuilder MapOutcomesModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag);
+        var group = api.MapGroup(string.Empty).WithTags(Tag).AddEndpointFilter<RedisclosureNoticeFilter>();
         SubmitMeasureEndpoint.Map(group);
         ListMeasuresEndpoint.Map(group);
         GetMeasuresDueEndpoint.Map(group);
