@@ -5,6 +5,7 @@ using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
 using IopPlatform.Outcomes.Features.Milestones;
 using IopPlatform.Outcomes.Features.Recovery;
+using IopPlatform.Outcomes.Features.Reports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,6 +37,7 @@ public static class OutcomesModule
         SubmitMeasureEndpoint.Map(group);
         ListMeasuresEndpoint.Map(group);
         GetMeasuresDueEndpoint.Map(group);
+        GetProgramMeasuresDueEndpoint.Map(group);
         GetMeasureCadenceEndpoint.Map(group);
         SetMeasureCadenceEndpoint.Map(group);
         RecordDrugTestEndpoint.Map(group);
@@ -49,6 +51,7 @@ public static class OutcomesModule
         GetMilestonesEndpoint.Map(group);
         GetCompletionReadinessEndpoint.Map(group);
         OverrideCompletionReadinessEndpoint.Map(group);
+        GetProgramOutcomeReportEndpoint.Map(group);
         return api;
     }
 }
