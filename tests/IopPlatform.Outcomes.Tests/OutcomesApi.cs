@@ -4,45 +4,9 @@ using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Testing;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
 namespace IopPlatform.Outcomes.Tests;
-
-// STAND-IN for the Enrollment module's contract. Everything in this file exists only because Enrollment's handler for
-// GetEnrollmentClinicalProfileQuery is not merged yet; once it is, delete this file and create real enrollments in the tests.
-
-/// <summary>Clinical profiles the tests register by hand; the stub handler answers from here.</summary>
-public sealed class StubClinicalProfiles
-{
-    private readonly ConcurrentDictionary<Guid, EnrollmentClinicalProfileDto> _profiles = new();
-
-    /// <summary>Registers an active enrollment admitted at <paramref name="admittedAt"/> and returns it.</summary>
-    public EnrollmentClinicalProfileDto Add(DateTimeOffset? admittedAt, Guid? programId = null, params string[] prescribed)
-    {
-        var profile = new EnrollmentClinicalProfileDto
-        {
-            EnrollmentId = Guid.CreateVersion7(),
-            PatientId = Guid.CreateVersion7(),
-            ProgramId = programId ?? Guid.CreateVersion7(),
-            Status = admittedAt is null ? "screened" : "active",
-            AgeGroup = "adult",
-            AdmittedAt = admittedAt,
-            PrescribedAnalytes = prescribed,
-            CaseManagerId = "cm-1",
-            PrimaryCounsellorId = "counsellor-1",
-        };
-        _profiles[profile.EnrollmentId] = profile;
-        return profile;
-    }
-
-    public EnrollmentClinicalProfileDto? Find(Guid enrollmentId) => _profiles.GetValueOrDefault(enrollmentId);
-}
-
-/// <summary>Answers the Enrollment contract from <see cref="StubClinicalProfiles"/> (null for unknown ids, like the real one).</summary>
-public sealed class StubClinicalProfileHandler(StubClinicalProfiles profiles) : IRequestHandler<GetEnrollmentClinicalProfileQuery, EnrollmentClinicalProfileDto?>
-{
-    public Task<EnrollmentClinicalProfileDto?> Handle(GetEnrollmentClinicalProfileQuery request, CancellationToken cancellationToken) =>
-        Task.FromResult(profiles.Find(request.EnrollmentId));
-}
 
 /// <summary>Collects what the module publishes, so tests can assert each notification went out (and only once).</summary>
 public sealed class PublishedNotifications
@@ -66,19 +30,56 @@ public sealed class RecordingHandler<T>(PublishedNotifications published) : INot
 
 public abstract class OutcomesApiBase(DatabaseEngine engine) : ApiFactory(engine)
 {
-    public StubClinicalProfiles Profiles { get; } = new();
+    private readonly SemaphoreSlim _programLock = new(1, 1);
+    private ProgramDto? _program;
 
     public PublishedNotifications Published { get; } = new();
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        services.AddSingleton(Profiles);
         services.AddSingleton(Published);
-        services.AddTransient<IRequestHandler<GetEnrollmentClinicalProfileQuery, EnrollmentClinicalProfileDto?>, StubClinicalProfileHandler>();
         services.AddTransient<INotificationHandler<Contracts.MeasureScored>, RecordingHandler<Contracts.MeasureScored>>();
         services.AddTransient<INotificationHandler<Contracts.SafetyConcernRaised>, RecordingHandler<Contracts.SafetyConcernRaised>>();
         services.AddTransient<INotificationHandler<Contracts.DrugTestRecorded>, RecordingHandler<Contracts.DrugTestRecorded>>();
         services.AddTransient<INotificationHandler<Contracts.MilestoneAchieved>, RecordingHandler<Contracts.MilestoneAchieved>>();
+    }
+
+    /// <summary>The program most tests enroll into (created once per class).</summary>
+    public async Task<ProgramDto> DefaultProgramAsync()
+    {
+        await _programLock.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            return _program ??= await this.CreateProgramAsync("Outcomes IOP");
+        }
+        finally
+        {
+            _programLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// A real enrollment, admitted through Enrollment's API <paramref name="daysAgo"/> days before the clock's new
+    /// "now": it is admitted at the current instant and the (shared, forward-only) clock then moves on. Care team:
+    /// counsellor-1 and cm-1. Returns what Outcomes itself sees of it (the clinical profile contract).
+    /// </summary>
+    public async Task<EnrollmentClinicalProfileDto> EnrollAsync(double daysAgo, Guid? programId = null, params string[] prescribed)
+    {
+        var program = programId ?? (await DefaultProgramAsync()).Id;
+        var admitted = await this.AdmitNewPatientAsync(program, prescribed);
+        await this.SetCareTeamAsync(admitted, "counsellor-1", "cm-1");
+        if (daysAgo > 0)
+        {
+            Clock.Advance(TimeSpan.FromDays(daysAgo));
+        }
+        return await ProfileAsync(admitted.Id);
+    }
+
+    public async Task<EnrollmentClinicalProfileDto> ProfileAsync(Guid enrollmentId)
+    {
+        using var scope = Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetEnrollmentClinicalProfileQuery(enrollmentId), TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException($"Enrollment {enrollmentId} was just admitted but Enrollment does not know it.");
     }
 }
 

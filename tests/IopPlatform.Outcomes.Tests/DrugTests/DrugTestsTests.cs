@@ -33,7 +33,7 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Negative_test_is_recorded_with_etag_and_announced()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-10));
+        var enrollment = await Api.EnrollAsync(10);
 
         var response = await Clinician().PostJson(Url(enrollment.EnrollmentId), Urine(("cocaine", "negative"), ("fentanyl", "negative")));
 
@@ -52,7 +52,7 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Positive_for_a_prescribed_medication_is_expected_and_any_other_positive_is_unexpected()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-10), null, "buprenorphine");
+        var enrollment = await Api.EnrollAsync(10, null, "buprenorphine");
         var client = Clinician();
 
         var expected = await (await client.PostJson(Url(enrollment.EnrollmentId), Urine(("buprenorphine", "positive"), ("fentanyl", "negative")))).Read<DrugTestDto>(HttpStatusCode.Created);
@@ -70,7 +70,7 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Refused_missed_and_invalid_tests_are_their_own_results()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-10));
+        var enrollment = await Api.EnrollAsync(10);
         var client = Clinician();
 
         var refused = await (await client.PostJson(Url(enrollment.EnrollmentId), new { specimen = "urine", method = "lab", collectedAt = Now.AddHours(-1), status = "refused" })).Read<DrugTestDto>(HttpStatusCode.Created);
@@ -85,7 +85,7 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Bad_drug_tests_get_precise_problems_and_store_nothing()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-10));
+        var enrollment = await Api.EnrollAsync(10);
         var client = Clinician();
 
         var unknown = await (await client.PostJson(Url(enrollment.EnrollmentId), Urine(("cocaine", "negative"), ("kratom", "positive")))).Problem(HttpStatusCode.BadRequest);
@@ -116,7 +116,7 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Correction_is_a_new_version_with_a_reason_and_history_is_kept()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-10));
+        var enrollment = await Api.EnrollAsync(10);
         var client = Clinician();
         var original = await (await client.PostJson(Url(enrollment.EnrollmentId), Urine(("fentanyl", "inconclusive")))).Read<DrugTestDto>(HttpStatusCode.Created);
         var url = $"/api/v1/drug-tests/{original.Id}/corrections";
@@ -151,8 +151,8 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Signals_query_returns_current_results_in_the_period_for_many_enrollments()
     {
-        var a = Api.Profiles.Add(Now.AddDays(-30));
-        var b = Api.Profiles.Add(Now.AddDays(-30));
+        var a = await Api.EnrollAsync(30);
+        var b = await Api.EnrollAsync(30);
         var client = Clinician();
         async Task<DrugTestDto> Record(Guid enrollmentId, double daysAgo, string result) =>
             await (await client.PostJson(Url(enrollmentId), new { specimen = "urine", method = "lab", collectedAt = Now.AddDays(-daysAgo), analytes = new[] { new { analyte = "cocaine", result } } })).Read<DrugTestDto>(HttpStatusCode.Created);

@@ -28,7 +28,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Phq9_is_scored_by_the_server_and_reliable_change_is_against_the_first_score()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-20));
+        var enrollment = await Api.EnrollAsync(20);
         var client = Clinician();
 
         var created = await Submit(client, enrollment.EnrollmentId, "phq9", [3, 3, 3, 3, 3, 3, 2, 0, 0], Now.AddDays(-14));
@@ -63,7 +63,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Phq9_item9_raises_a_safety_alert_with_its_outbox_event_and_a_notification()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-5));
+        var enrollment = await Api.EnrollAsync(5);
 
         var result = await (await Submit(Clinician(), enrollment.EnrollmentId, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2])).Read<MeasureResultDto>(HttpStatusCode.Created);
 
@@ -79,7 +79,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task No_safety_alert_when_item9_is_zero()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-5));
+        var enrollment = await Api.EnrollAsync(5);
 
         var result = await (await Submit(Clinician(), enrollment.EnrollmentId, "phq9", [3, 3, 3, 3, 3, 3, 3, 3, 0])).Read<MeasureResultDto>(HttpStatusCode.Created);
 
@@ -90,7 +90,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Wrong_item_count_out_of_range_answer_and_future_time_are_precise_400s_and_store_nothing()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-5));
+        var enrollment = await Api.EnrollAsync(5);
         var client = Clinician();
 
         var eight = await (await Submit(client, enrollment.EnrollmentId, "phq9", [0, 0, 0, 0, 0, 0, 0, 0])).Problem(HttpStatusCode.BadRequest);
@@ -122,9 +122,9 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Bam_returns_subscales_and_the_latest_bam_query_serves_many_enrollments()
     {
-        var a = Api.Profiles.Add(Now.AddDays(-10));
-        var b = Api.Profiles.Add(Now.AddDays(-10));
-        var none = Api.Profiles.Add(Now.AddDays(-10));
+        var a = await Api.EnrollAsync(10);
+        var b = await Api.EnrollAsync(10);
+        var none = await Api.EnrollAsync(10);
         var client = Clinician();
         int[] risky = [4, 4, 4, 1, 0, 0, 0, 0, 2, 2, 0, 2, 2, 2, 0, 2, 3];
         await (await Submit(client, a.EnrollmentId, "bam", new int[17], Now.AddDays(-8))).Read<MeasureResultDto>(HttpStatusCode.Created);
@@ -146,7 +146,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Trend_lists_one_instrument_page_by_page()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-30));
+        var enrollment = await Api.EnrollAsync(30);
         var client = Clinician();
         for (var i = 0; i < 3; i++)
         {
@@ -167,7 +167,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Case_managers_read_but_do_not_submit_measures()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-5));
+        var enrollment = await Api.EnrollAsync(5);
         var caseManager = Api.ClientAs(Roles.CaseManager);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await Submit(caseManager, enrollment.EnrollmentId, "gad7", new int[7])).StatusCode);
@@ -179,7 +179,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Measures_due_follow_the_default_cadence_then_the_programs_own()
     {
-        var enrollment = Api.Profiles.Add(Now.AddDays(-3));
+        var enrollment = await Api.EnrollAsync(3);
         var client = Clinician();
         var dueUrl = $"{Url(enrollment.EnrollmentId)}/due";
 
@@ -195,9 +195,10 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal(given.AddDays(14), phq.DueAt);
         Assert.Equal(given, phq.LastAdministeredAt);
 
-        var cadenceUrl = $"/api/v1/programs/{enrollment.ProgramId}/measure-cadence";
-        // The program lives in Enrollment; these tests have no program there, so the cadence endpoints answer 404.
-        Assert.Equal(HttpStatusCode.NotFound, (await Api.Admin().GetAsync(cadenceUrl, Ct)).StatusCode);
+        // The enrollment's program is real (Enrollment's); without configuration it runs on the defaults.
+        var cadence = await (await Api.Admin().GetAsync($"/api/v1/programs/{enrollment.ProgramId}/measure-cadence", Ct)).Read<ProgramMeasureCadenceDto>();
+        Assert.True(cadence.IsDefault);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Admin().GetAsync($"/api/v1/programs/{Guid.CreateVersion7()}/measure-cadence", Ct)).StatusCode);
     }
 
     [Fact]
@@ -226,7 +227,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         await (await admin.PutAsJson(url, body, "\"0\"")).Problem(HttpStatusCode.PreconditionFailed);
         Assert.Equal(HttpStatusCode.Forbidden, (await Api.ClientAs(Roles.Clinician).PutAsJson(url, body, "\"1\"")).StatusCode);
 
-        var enrollment = Api.Profiles.Add(Now.AddDays(-3), programId);
+        var enrollment = await Api.EnrollAsync(3, programId);
         var due = await (await admin.GetAsync($"{Url(enrollment.EnrollmentId)}/due", Ct)).Read<List<MeasureDueDto>>();
         Assert.Equal([("bam", 3), ("pcl5", 30)], due.Select(d => (d.Instrument, d.IntervalDays)));
     }

@@ -51,7 +51,7 @@ public abstract class MilestonesTests<TApi>(TApi api) : EngineTest<TApi>(api)
     /// <summary>Admitted 40 days ago, negative tests weekly, PHQ-9 20 → 15, stable housing, two 12-step meetings this week.</summary>
     private async Task<EnrollmentClinicalProfileDto> DoingWell()
     {
-        var e = Api.Profiles.Add(Now.AddDays(-40));
+        var e = await Api.EnrollAsync(40);
         foreach (var day in new[] { 1, 8, 15, 22 })
         {
             await Test(e, day);
@@ -97,7 +97,7 @@ public abstract class MilestonesTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Milestones_not_met_say_why_with_the_disqualifying_records()
     {
-        var e = Api.Profiles.Add(Now.AddDays(-40));
+        var e = await Api.EnrollAsync(40);
         foreach (var day in new[] { 1, 8, 15, 22 })
         {
             await Test(e, day);
@@ -123,7 +123,7 @@ public abstract class MilestonesTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Self_reported_use_on_the_bam_breaks_abstinence()
     {
-        var e = Api.Profiles.Add(Now.AddDays(-60));
+        var e = await Api.EnrollAsync(60);
         foreach (var day in new[] { 1, 8, 15, 22 })
         {
             await Test(e, day);
@@ -176,7 +176,7 @@ public abstract class MilestonesTests<TApi>(TApi api) : EngineTest<TApi>(api)
     [Fact]
     public async Task Recovery_checks_and_activities_are_validated_and_case_managers_may_record_them()
     {
-        var e = Api.Profiles.Add(Now.AddDays(-5));
+        var e = await Api.EnrollAsync(5);
         var caseManager = Api.ClientAs(Roles.CaseManager, "cm-1");
 
         var check = await Check(e, "homeless", false, caseManager);

@@ -1,9 +1,11 @@
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.Outcomes.Features;
 using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
 using IopPlatform.Outcomes.Features.Milestones;
 using IopPlatform.Outcomes.Features.Recovery;
+using IopPlatform.Outcomes.Features.Reports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,16 +25,19 @@ public static class OutcomesModule
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(OutcomesSettings.From(configuration));
+        services.AddScoped<OutcomesDisclosureLog>();
+        services.AddScoped<PartnerDisclosure>();
         // The audit behaviour registers the real scope; until it is present, handlers still get one to report to.
         return new ModuleDescriptor("outcomes", typeof(OutcomesModule).Assembly, MigrationOrder: 4);
     }
 
     public static IEndpointRouteBuilder MapOutcomesModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag);
+        var group = api.MapGroup(string.Empty).WithTags(Tag).AddEndpointFilter<RedisclosureNoticeFilter>();
         SubmitMeasureEndpoint.Map(group);
         ListMeasuresEndpoint.Map(group);
         GetMeasuresDueEndpoint.Map(group);
+        GetProgramMeasuresDueEndpoint.Map(group);
         GetMeasureCadenceEndpoint.Map(group);
         SetMeasureCadenceEndpoint.Map(group);
         RecordDrugTestEndpoint.Map(group);
@@ -46,6 +51,7 @@ public static class OutcomesModule
         GetMilestonesEndpoint.Map(group);
         GetCompletionReadinessEndpoint.Map(group);
         OverrideCompletionReadinessEndpoint.Map(group);
+        GetProgramOutcomeReportEndpoint.Map(group);
         return api;
     }
 }

@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,7 @@ internal sealed record GetDrugTestQuery(Guid DrugTestId, bool History) : IReques
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope audit) : IRequestHandler<GetDrugTestQuery, IReadOnlyList<DrugTestDto>>
+internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope audit, PartnerDisclosure partners) : IRequestHandler<GetDrugTestQuery, IReadOnlyList<DrugTestDto>>
 {
     private const string Current = $"SELECT {DrugTestRow.Columns} {DrugTestRow.FromCurrent} WHERE t.id = @DrugTestId";
 
@@ -38,6 +39,7 @@ internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope au
             throw new NotFoundException("Drug test", request.DrugTestId);
         }
         audit.TouchedPatient(rows[0].PatientId);
+        await partners.EnsureAsync(rows[0].PatientId, InformationCategories.DrugTest, new NotFoundException("Drug test", request.DrugTestId), cancellationToken);
         return await DrugTestStore.WithAnalytesAsync(connection, rows, cancellationToken);
     }
 }
@@ -57,13 +59,14 @@ internal sealed class ListDrugTestsValidator : AbstractValidator<ListDrugTestsQu
     public ListDrugTestsValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
 }
 
-internal sealed class ListDrugTestsHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit)
+internal sealed class ListDrugTestsHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit, PartnerDisclosure partners)
     : IRequestHandler<ListDrugTestsQuery, CursorPage<DrugTestDto>>
 {
     public async Task<CursorPage<DrugTestDto>> Handle(ListDrugTestsQuery request, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(request.Cursor);
-        await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        await partners.EnsureAsync(profile.PatientId, InformationCategories.DrugTest, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         var where = after is null ? "t.enrollment_id = @EnrollmentId" : "t.enrollment_id = @EnrollmentId AND t.id > @After";
         var sql = $"SELECT {DrugTestRow.Columns} {DrugTestRow.FromCurrent} WHERE {where} ORDER BY t.id {dialect.Limit("@Take")}";
         await using var connection = await db.OpenAsync(cancellationToken);

@@ -1,7 +1,9 @@
 using Dapper;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +22,7 @@ internal sealed record GetMeasuresDueQuery(Guid EnrollmentId) : IRequest<IReadOn
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, IAuditScope audit)
+internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, IAuditScope audit, PartnerDisclosure partners)
     : IRequestHandler<GetMeasuresDueQuery, IReadOnlyList<MeasureDueDto>>
 {
     private const string LastByInstrument = """
@@ -37,6 +39,7 @@ internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator m
     public async Task<IReadOnlyList<MeasureDueDto>> Handle(GetMeasuresDueQuery request, CancellationToken cancellationToken)
     {
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        await partners.EnsureAsync(profile.PatientId, InformationCategories.Outcomes, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         var (cadence, _) = await CadenceDefaults.LoadAsync(connection, profile.ProgramId, cancellationToken);
         var last = (await connection.QueryAsync<LastRow>(new CommandDefinition(LastByInstrument, request, cancellationToken: cancellationToken)))

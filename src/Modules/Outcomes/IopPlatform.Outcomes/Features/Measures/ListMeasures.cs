@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -33,13 +34,14 @@ internal sealed class ListMeasuresValidator : AbstractValidator<ListMeasuresQuer
     }
 }
 
-internal sealed class ListMeasuresHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit)
+internal sealed class ListMeasuresHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit, PartnerDisclosure partners)
     : IRequestHandler<ListMeasuresQuery, CursorPage<MeasureResultDto>>
 {
     public async Task<CursorPage<MeasureResultDto>> Handle(ListMeasuresQuery request, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(request.Cursor);
-        await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        await partners.EnsureAsync(profile.PatientId, InformationCategories.Outcomes, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         var filters = new List<string> { "enrollment_id = @EnrollmentId" };
         if (request.Instrument is not null)
         {
@@ -71,7 +73,7 @@ internal sealed record GetMeasureQuery(Guid EnrollmentId, Guid MeasureId) : IReq
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope audit) : IRequestHandler<GetMeasureQuery, MeasureResultDto>
+internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope audit, PartnerDisclosure partners) : IRequestHandler<GetMeasureQuery, MeasureResultDto>
 {
     private const string Select = $"SELECT {MeasureRow.Columns} FROM outcomes_measure WHERE id = @MeasureId AND enrollment_id = @EnrollmentId";
 
@@ -81,6 +83,7 @@ internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope aud
         var row = await connection.QuerySingleOrDefaultAsync<MeasureRow>(new CommandDefinition(Select, request, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Measure", request.MeasureId);
         audit.TouchedPatient(row.PatientId);
+        await partners.EnsureAsync(row.PatientId, InformationCategories.Outcomes, new NotFoundException("Measure", request.MeasureId), cancellationToken);
         var baselines = MeasureRow.BaselinesByInstrument(await connection.QueryAsync<MeasureRow>(new CommandDefinition(
             MeasureRow.SelectBaselines, new { request.EnrollmentId }, cancellationToken: cancellationToken)));
         return row.ToDto(baselines.GetValueOrDefault(row.Instrument));

@@ -2,8 +2,10 @@ using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -26,13 +28,14 @@ internal sealed class ListRecoveryChecksValidator : AbstractValidator<ListRecove
     public ListRecoveryChecksValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
 }
 
-internal sealed class ListRecoveryChecksHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit)
+internal sealed class ListRecoveryChecksHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit, PartnerDisclosure partners)
     : IRequestHandler<ListRecoveryChecksQuery, CursorPage<RecoveryCheckDto>>
 {
     public async Task<CursorPage<RecoveryCheckDto>> Handle(ListRecoveryChecksQuery request, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(request.Cursor);
-        await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
+        await partners.EnsureAsync(profile.PatientId, InformationCategories.Outcomes, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         var where = after is null ? "enrollment_id = @EnrollmentId" : "enrollment_id = @EnrollmentId AND id > @After";
         var sql = $"SELECT {RecordRecoveryCheckHandler.Columns} FROM outcomes_recovery_check WHERE {where} ORDER BY id {dialect.Limit("@Take")}";
         await using var connection = await db.OpenAsync(cancellationToken);
