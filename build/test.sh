@@ -18,6 +18,13 @@
 #   IOP_TEST_RESULTS        results folder (default TestResults/ at the repository root):
 #                           test.log (full console output) and the xunit TRX reports
 #   IOP_PG_PORT             port of the throwaway PostgreSQL (default 5433, see build/postgres.sh)
+#   IOP_TEST_NO_API_CHECKS=1  skip the checks of the running API below (they are also skipped when
+#                           extra arguments such as a filter are given)
+#
+# Before the dotnet tests, two checks of the built API run from outside, each counted as one test
+# in the summary: build/openapi/lint.sh (OpenAPI document, 0 lint errors) and build/browser/swagger-ui.sh
+# (Swagger UI in headless Chromium; installed from Debian's packages when CI=true; skipped, visibly,
+# elsewhere when Chromium is missing).
 #
 # Exit code: 0 only when the build succeeded, at least one test ran, and none failed.
 set -euo pipefail
@@ -129,6 +136,29 @@ if [[ -z "${IOP_REQUIRE_ENGINES:-}" ]]; then
 fi
 say "required engines: $IOP_REQUIRE_ENGINES${IOP_TEST_SQLSERVER:+ (IOP_TEST_SQLSERVER is set)}"
 
+# --- checks of the running API (npm tools, headless Chromium) ---------------------------------
+check_passed=0
+check_failed=0
+check_skipped=0
+run_check() { # run_check NAME SCRIPT: exit 0 passed, 3 unavailable (skipped), else failed
+  local name="$1" rc=0
+  say "check: $name"
+  "${@:2}" 2>&1 | tee -a "$RESULTS/checks.log" || rc=${PIPESTATUS[0]}
+  case "$rc" in
+    0) check_passed=$((check_passed + 1)) ;;
+    3) check_skipped=$((check_skipped + 1)); say "NOTICE: check '$name' skipped (its tool is not available here)" ;;
+    *) check_failed=$((check_failed + 1)); warn "check '$name' FAILED (exit $rc; log: $RESULTS/checks.log)" ;;
+  esac
+}
+: >"$RESULTS/checks.log"
+if [[ $# -gt 0 || "${IOP_TEST_NO_API_CHECKS:-}" == 1 ]]; then
+  say "checks of the running API: not run (extra arguments or IOP_TEST_NO_API_CHECKS=1)"
+else
+  export IOP_TEST_CONFIGURATION="$CONFIG"
+  run_check "OpenAPI lint (Spectral + OWASP, Redocly)" "$ROOT/build/openapi/lint.sh"
+  run_check "Swagger UI in headless Chromium" "$ROOT/build/browser/swagger-ui.sh"
+fi
+
 # --- test ------------------------------------------------------------------------------------
 rm -rf "$RESULTS/reports"
 args=(test --solution "$SLN" --no-build -c "$CONFIG" --no-ansi --no-progress
@@ -183,6 +213,9 @@ if [[ "$counts" == none ]]; then
     END { printf "%d %d %d 0\n", p, f, s }')"
 fi
 read -r passed failed skipped module_errors <<<"$counts"
+passed=$((passed + check_passed))
+failed=$((failed + check_failed))
+skipped=$((skipped + check_skipped))
 
 rc=0
 if [[ "$module_errors" -gt 0 ]]; then

@@ -23,25 +23,45 @@ internal static class HttpProtectionSetup
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = maxBody);
         builder.Services.AddSingleton(new RequestBodyLimit(maxBody));
 
+        // Browser apps of partners on other origins: none allowed unless configured (Cors:AllowedOrigins:0=https://...).
+        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
+            .WithOrigins(origins)
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .WithExposedHeaders("ETag", "Location", "Retry-After", RateLimitHeadersMiddleware.LimitHeader, RateLimitHeadersMiddleware.RemainingHeader)));
+
         var section = builder.Configuration.GetSection("RateLimiting");
         var enabled = section.GetValue("Enabled", true);
         var permits = Math.Max(1, section.GetValue("PermitsPerMinute", DefaultPermitsPerMinute));
+        var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            !enabled || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+                ? RateLimitPartition.GetNoLimiter(string.Empty)
+                : RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        // Kept as a service too, so the headers middleware can read the caller's remaining budget.
+        builder.Services.AddSingleton(new RateLimitBudget(limiter, enabled ? permits : null));
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                !enabled || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
-                    ? RateLimitPartition.GetNoLimiter(string.Empty)
-                    : RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = permits,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+            o.GlobalLimiter = limiter;
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = WriteTooManyRequests;
         });
     }
+
+    /// <summary>
+    /// Before authentication, so that every response (401s included) tells the caller its budget; the values are read
+    /// when the response starts, after the limiter has counted this request.
+    /// </summary>
+    public static void UseRateLimitHeaders(this WebApplication app) => app.UseMiddleware<RateLimitHeadersMiddleware>();
+
+    /// <summary>Before authentication, so a browser's preflight (which carries no credentials) is answered.</summary>
+    public static void UseCrossOrigin(this WebApplication app) => app.UseCors();
 
     public static void UseRequestBodyLimit(this WebApplication app) => app.UseMiddleware<RequestBodyLimitMiddleware>();
 
@@ -87,6 +107,35 @@ internal static class HttpProtectionSetup
 }
 
 internal sealed record RequestBodyLimit(long MaxBytes);
+
+/// <param name="Limiter">The global limiter the rate-limiting middleware uses.</param>
+/// <param name="PermitsPerMinute">Null when rate limiting is switched off.</param>
+internal sealed record RateLimitBudget(PartitionedRateLimiter<HttpContext> Limiter, int? PermitsPerMinute);
+
+/// <summary>
+/// Sends X-RateLimit-Limit and X-RateLimit-Remaining on API responses so well-behaved clients can pace themselves
+/// instead of discovering the limit through 429s.
+/// </summary>
+internal sealed class RateLimitHeadersMiddleware(RequestDelegate next, RateLimitBudget budget)
+{
+    public const string LimitHeader = "X-RateLimit-Limit";
+    public const string RemainingHeader = "X-RateLimit-Remaining";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (budget.PermitsPerMinute is { } permits && !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.OnStarting(() =>
+            {
+                var remaining = budget.Limiter.GetStatistics(context)?.CurrentAvailablePermits ?? permits;
+                context.Response.Headers[LimitHeader] = permits.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers[RemainingHeader] = Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+        }
+        return next(context);
+    }
+}
 
 /// <summary>
 /// Rejects a declared oversized body before anything reads it, and sets the server's own limit for bodies without a

@@ -38,6 +38,8 @@ internal static class PlatformSetup
         app.UseErrorHandling();
         app.UseRequestBodyLimit();
         app.UseSwaggerDocs();
+        app.UseRateLimitHeaders();
+        app.UseCrossOrigin();
         app.UseAuth();
         // After authentication so the budget is per actor; before the endpoints it protects.
         app.UseRateLimiter();

@@ -30,17 +30,28 @@ internal sealed class StandardProblemResponses : IOperationFilter
             {
                 continue;
             }
-            if (!operation.Responses.ContainsKey(status))
-            {
-                operation.Responses[status] = new OpenApiResponse
-                {
-                    Description = description,
-                    Content = new Dictionary<string, IOpenApiMediaType>
-                    {
-                        ["application/problem+json"] = new OpenApiMediaType { Schema = schema },
-                    },
-                };
-            }
+            Add(operation, status, description, schema);
         }
+        // Operations without a 400 (no body or query to validate) still answer 404, 413... with a ProblemDetails.
+        if (!operation.Responses.ContainsKey("400") && !operation.Responses.ContainsKey("422"))
+        {
+            Add(operation, "4XX", "Another client error, e.g. 404 when the resource does not exist or is not visible to the caller.", schema);
+        }
+    }
+
+    private static void Add(OpenApiOperation operation, string status, string description, IOpenApiSchema schema)
+    {
+        if (operation.Responses!.ContainsKey(status))
+        {
+            return;
+        }
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                ["application/problem+json"] = new OpenApiMediaType { Schema = schema },
+            },
+        };
     }
 }

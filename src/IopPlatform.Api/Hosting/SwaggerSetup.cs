@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 
 namespace IopPlatform.Api.Hosting;
@@ -10,6 +11,8 @@ internal static class SwaggerSetup
     public static void AddSwagger(this WebApplicationBuilder builder)
     {
         builder.Services.AddEndpointsApiExplorer();
+        var services = builder.Services;
+        services.AddSingleton(sp => new OpenApiBoundsCatalog(services, sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddSwaggerGen(o =>
         {
             o.SwaggerDoc("v1", new OpenApiInfo
@@ -17,7 +20,18 @@ internal static class SwaggerSetup
                 Title = "IOP Platform API",
                 Version = "v1",
                 Description = "REST API for Intensive Outpatient Programs: enrollment, scheduling and attendance, clinical notes, outcomes and dropout alerts. " +
-                              "Errors are RFC 9457 ProblemDetails; lists use cursor pagination (limit, cursor → nextCursor).",
+                              "Errors are RFC 9457 ProblemDetails; lists use cursor pagination (limit, cursor → nextCursor). " +
+                              "Every response carries X-RateLimit-Limit and X-RateLimit-Remaining; a 429 says when to retry (Retry-After).",
+                Contact = new OpenApiContact { Name = "IOP Platform operators", Email = "operators@iop-platform.invalid" },
+                License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
+            });
+            // Relative: the document describes the deployment that serves it, which is reached over HTTPS in production.
+            o.AddServer(new OpenApiServer
+            {
+                Url = "/",
+                Description = "This deployment (production, staging or a local development host)",
+                // Meant for partner applications outside the organisation, not only internal callers.
+                Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(JsonValue.Create(false)) },
             });
             foreach (var xml in Directory.EnumerateFiles(AppContext.BaseDirectory, "IopPlatform.*.xml"))
             {
@@ -36,13 +50,20 @@ internal static class SwaggerSetup
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "Staff: a JWT from the organisation's identity provider with `role` claims (admin, clinician, supervisor, case_manager).",
+                Description = "Staff: a JWT from the organisation's identity provider with `role` claims (admin, clinician, supervisor, case_manager). " +
+                              "Validated following the JWT best current practices of RFC8725: signed tokens only (no `alg: none`), " +
+                              "issuer, audience and lifetime always checked, signing keys from the provider's published key set.",
             });
             // Two requirements = either scheme is enough.
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             o.OperationFilter<StandardProblemResponses>();
             o.OperationFilter<IdempotencyKeyHeaderFilter>();
+            o.SchemaFilter<OpenApiValidatorBounds>();
+            o.SchemaFilter<OpenApiBoundsDefaults>();
+            o.DocumentFilter<OpenApiRateLimitHeaders>();
+            o.DocumentFilter<OpenApiBoundsDefaults>();
+            o.DocumentFilter<OpenApiTagDescriptions>();
         });
     }
 

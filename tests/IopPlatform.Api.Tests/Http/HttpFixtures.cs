@@ -39,13 +39,18 @@ public sealed class HttpSqliteApi() : HttpApi(DatabaseEngine.Sqlite);
 
 public sealed class HttpPostgresApi() : HttpApi(DatabaseEngine.Postgres);
 
-/// <summary>A budget of three requests per minute per client.</summary>
+/// <summary>A budget of three requests per minute per client, and one browser origin allowed (CORS).</summary>
 public sealed class RateLimitedApi : ApiFactory
 {
     public const int Permits = 3;
+    public const string AllowedOrigin = "https://partner-app.example";
 
     public RateLimitedApi()
-        : base(DatabaseEngine.Sqlite) => Set("RateLimiting:PermitsPerMinute", Permits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        : base(DatabaseEngine.Sqlite)
+    {
+        Set("RateLimiting:PermitsPerMinute", Permits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Set("Cors:AllowedOrigins:0", AllowedOrigin);
+    }
 }
 
 /// <summary>Once armed, holds the next request that reaches its handler until released.</summary>

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using IopPlatform.Api.Hosting;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Testing;
 using Xunit;
@@ -52,6 +54,29 @@ public sealed class RequestShapeTests(HttpSqliteApi api) : EngineTest<HttpSqlite
     }
 
     [Fact]
+    public async Task Document_states_the_validators_limits_and_bounds_everything_else()
+    {
+        var doc = await (await Api.Anonymous().GetAsync("/swagger/v1/swagger.json", Ct)).Read<System.Text.Json.JsonElement>();
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+
+        // From CreateSiteValidator: Name MaximumLength(200), TimeZone MaximumLength(64).
+        var createSite = schemas.GetProperty("CreateSiteRequest").GetProperty("properties");
+        Assert.Equal(200, createSite.GetProperty("name").GetProperty("maxLength").GetInt32());
+        Assert.Equal(64, createSite.GetProperty("timeZone").GetProperty("maxLength").GetInt32());
+        var site = schemas.GetProperty("SiteDto").GetProperty("properties");
+        Assert.Equal(36, site.GetProperty("id").GetProperty("maxLength").GetInt32());
+        Assert.True(site.GetProperty("version").TryGetProperty("maximum", out _));
+        Assert.Equal(Cursor.MaxLimit, schemas.GetProperty("CursorPageOfSiteDto").GetProperty("properties").GetProperty("items").GetProperty("maxItems").GetInt32());
+        var list = doc.GetProperty("paths").GetProperty("/api/v1/sites").GetProperty("get");
+        var limit = list.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "limit").GetProperty("schema");
+        Assert.Equal(1, limit.GetProperty("minimum").GetInt32());
+        Assert.Equal(Cursor.MaxLimit, limit.GetProperty("maximum").GetInt32());
+        Assert.True(list.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("X-RateLimit-Limit", out _));
+        Assert.True(list.GetProperty("responses").GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
+        Assert.StartsWith("/", doc.GetProperty("servers")[0].GetProperty("url").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_content_type_is_415_problem()
     {
         var response = await Api.Admin().PostAsync("/api/v1/programs", new StringContent("<program/>", Encoding.UTF8, "application/xml"), Ct);
@@ -68,10 +93,14 @@ public sealed class RateLimitTests(RateLimitedApi api) : EngineTest<RateLimitedA
         var greedy = Api.ClientAs("admin", "greedy-client");
         for (var i = 0; i < RateLimitedApi.Permits; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await greedy.GetAsync("/api/v1/sites", Ct)).StatusCode);
+            var ok = await greedy.GetAsync("/api/v1/sites", Ct);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal(RateLimitedApi.Permits.ToString(CultureInfo.InvariantCulture), Header(ok, "X-RateLimit-Limit"));
+            Assert.Equal((RateLimitedApi.Permits - i - 1).ToString(CultureInfo.InvariantCulture), Header(ok, "X-RateLimit-Remaining"));
         }
 
         var rejected = await greedy.GetAsync("/api/v1/sites", Ct);
+        Assert.Equal("0", Header(rejected, "X-RateLimit-Remaining"));
 
         var problem = await rejected.Problem(HttpStatusCode.TooManyRequests);
         Assert.Equal("Too many requests", problem.GetProperty("title").GetString());
@@ -81,7 +110,40 @@ public sealed class RateLimitTests(RateLimitedApi api) : EngineTest<RateLimitedA
         Assert.Equal(HttpStatusCode.OK, (await Api.ClientAs("admin", "patient-client").GetAsync("/api/v1/sites", Ct)).StatusCode);
         for (var i = 0; i < RateLimitedApi.Permits + 2; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous().GetAsync("/health/live", Ct)).StatusCode);
+            var health = await Api.Anonymous().GetAsync("/health/live", Ct);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.False(health.Headers.Contains("X-RateLimit-Limit"));
         }
     }
+
+    [Fact]
+    public async Task A_401_also_tells_the_caller_its_budget()
+    {
+        var response = await Api.Anonymous().GetAsync("/api/v1/sites", Ct);
+
+        await response.Problem(HttpStatusCode.Unauthorized);
+        Assert.Equal(RateLimitedApi.Permits.ToString(CultureInfo.InvariantCulture), Header(response, "X-RateLimit-Limit"));
+    }
+
+    [Fact]
+    public async Task Preflight_from_an_allowed_origin_is_answered_and_others_get_no_cors_headers()
+    {
+        using var allowed = new HttpRequestMessage(HttpMethod.Options, "/api/v1/sites");
+        allowed.Headers.Add("Origin", RateLimitedApi.AllowedOrigin);
+        allowed.Headers.Add("Access-Control-Request-Method", "POST");
+        allowed.Headers.Add("Access-Control-Request-Headers", "x-api-key,content-type");
+        var preflight = await Api.Anonymous().SendAsync(allowed, Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
+        Assert.Equal(RateLimitedApi.AllowedOrigin, Header(preflight, "Access-Control-Allow-Origin"));
+
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sites");
+        other.Headers.Add("Origin", "https://elsewhere.example");
+        var response = await Api.ClientAs("admin", "cors-client").SendAsync(other, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
 }
