@@ -18,6 +18,8 @@
 #   IOP_TEST_RESULTS        results folder (default TestResults/ at the repository root):
 #                           test.log (full console output) and the xunit TRX reports
 #   IOP_PG_PORT             port of the throwaway PostgreSQL (default 5433, see build/postgres.sh)
+#   IOP_TEST_BENCH          1: also run the benchmark smoke (build/bench/run.sh --smoke) as one test;
+#                           0: never (default: only in CI for an unfiltered run)
 #
 # Exit code: 0 only when the build succeeded, at least one test ran, and none failed.
 set -euo pipefail
@@ -183,6 +185,23 @@ if [[ "$counts" == none ]]; then
     END { printf "%d %d %d 0\n", p, f, s }')"
 fi
 read -r passed failed skipped module_errors <<<"$counts"
+
+# --- bench smoke (build/bench/run.sh --smoke) ----------------------------------------------------
+# Keeps the benchmark harness working: SQLite, 1k enrollments, a few seconds of load (~1-2 min with
+# its build). Runs when IOP_TEST_BENCH=1, or in CI (CI=true) for a full unfiltered run unless
+# IOP_TEST_BENCH=0. Counted as one test: passed, failed, or skipped (wrk/hey not installable).
+if [[ "${IOP_TEST_BENCH:-}" == 1 || ("${CI:-}" == true && $# -eq 0 && "${IOP_TEST_BENCH:-}" != 0) ]]; then
+  say "bench smoke: build/bench/run.sh --smoke"
+  bench_rc=0
+  "$ROOT/build/bench/run.sh" --smoke >"$RESULTS/bench-smoke.log" 2>&1 || bench_rc=$?
+  sed 's/^/    /' "$RESULTS/bench-smoke.log" | tail -n 40
+  case "$bench_rc" in
+    0) passed=$((passed + 1)); say "bench smoke: passed" ;;
+    77) skipped=$((skipped + 1)); say "bench smoke: SKIPPED ($(grep -m1 'SKIPPED' "$RESULTS/bench-smoke.log" || echo 'no reason given'))" ;;
+    *) failed=$((failed + 1)); warn "bench smoke failed (exit $bench_rc; log: $RESULTS/bench-smoke.log)" ;;
+  esac
+fi
+# --- end bench smoke -------------------------------------------------------------------------------
 
 rc=0
 if [[ "$module_errors" -gt 0 ]]; then

@@ -48,6 +48,30 @@ def check(path):
     return 1 if problems else 0
 
 
+def hey_csv(path, name, duration):
+    times, bad = [], 0
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            parts = line.strip().split(",")
+            if i == 0 or len(parts) < 7:
+                continue
+            times.append(float(parts[0]) * 1000)
+            if not parts[6].startswith("2"):
+                bad += 1
+    if not times:
+        return 1
+    times.sort()
+
+    def pct(q):
+        return times[min(len(times) - 1, int(round(q / 100 * len(times) + 0.5)) - 1)]
+
+    seconds = float(duration)
+    data = {"requests": len(times), "seconds": seconds, "rps": round(len(times) / seconds, 1), "p50": pct(50), "p90": pct(90),
+            "p95": pct(95), "p99": pct(99), "max": times[-1], "errors": {"status": bad}}
+    print(f"{name}\t{json.dumps(data)}")
+    return 0
+
+
 def ms(v):
     return f"{v:.1f}" if v is not None else "–"
 
@@ -59,12 +83,16 @@ def verdict(ok):
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("--check")
+    a.add_argument("--hey-csv")
+    a.add_argument("--name")
     for name in ("phases", "drift", "datagen", "out", "engine", "size", "duration", "rate", "mix", "smoke", "cores", "memory", "cpu",
                  "dotnet", "wrk", "hey", "postgres", "fsync", "fixed-peak", "vm-peak", "gen-seconds", "command"):
         a.add_argument("--" + name)
     args = a.parse_args()
     if args.check:
         return check(args.check)
+    if args.hey_csv:
+        return hey_csv(args.hey_csv, args.name, args.duration)
 
     phases = load_phases(args.phases)
     with open(args.drift, encoding="utf-8") as f:
