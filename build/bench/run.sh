@@ -211,7 +211,8 @@ run_wrk() {
     BENCH_RATE="$phase_rate" BENCH_CONNECTIONS="$conns" \
     wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$BENCH/load/mixed.lua" "$url" 2>&1 | tee "$work/wrk-$name.log" | grep '^WRKJSON ' || true)"
   [[ -n "$line" ]] || { cat "$work/wrk-$name.log" >&2; fail "wrk phase $name printed no result"; }
-  printf '%s\t%s\t%s\n' "$name" "${line#WRKJSON }" "$(peak_mb "$api_pid")" >>"$work/phases.tsv"
+  # One file per phase: the fixed-rate phases run concurrently and must not interleave their lines.
+  printf '%s\t%s\t%s\n' "$name" "${line#WRKJSON }" "$(peak_mb "$api_pid")" >"$work/phases.d/$name.tsv"
   say "$name: ${line#WRKJSON }"
 }
 
@@ -221,19 +222,19 @@ run_hey() {
   local name="$1" qps="$2" conns="$3" url="$4"
   local per=$(((qps + conns - 1) / conns))
   hey -z "${duration}s" -q "$per" -c "$conns" -t 10 -o csv -H "Authorization: Bearer $token" "$url" >"$work/hey-$name.csv" 2>"$work/hey-$name.err" || true
-  python3 "$BENCH/load/report.py" --hey-csv "$work/hey-$name.csv" --name "$name" --duration "$duration" >>"$work/phases.tsv" \
+  python3 "$BENCH/load/report.py" --hey-csv "$work/hey-$name.csv" --name "$name" --duration "$duration" >"$work/phases.d/$name.tsv" \
     || fail "hey phase $name printed no result ($(head -c 300 "$work/hey-$name.err"))"
 }
 
 api="http://127.0.0.1:$api_port"
 base="http://127.0.0.1:$base_port"
-: >"$work/phases.tsv"
+mkdir -p "$work/phases.d"
 
 say "warm-up"
 (duration=2 run_wrk warmup-baseline "$base" patient=100 "" "")
 (duration=2 run_wrk warmup-api "$api" "$mix" /api/v1 "$token")
 reset_pool
-: >"$work/phases.tsv"
+rm -f "$work"/phases.d/warmup-*.tsv
 
 for round in $(seq 1 "$rounds"); do
   run_wrk "read-baseline-$round" "$base" patient=100 "" ""
@@ -272,6 +273,8 @@ say "drift scan: contract vs SQL floor ($drift_reps repetitions)"
 Database__Engine=$db_engine ConnectionStrings__Iop="$conn" \
   dotnet "$(bin IopPlatform.Bench.Drift)" --repetitions "$drift_reps" >"$work/drift.json" 2> >(tee "$work/drift.log" >&2) \
   || { cat "$work/drift.json" >&2; fail "drift harness (a non-zero exit also means the contract and the floor disagreed)"; }
+
+cat "$work"/phases.d/*.tsv >"$work/phases.tsv"
 
 # --- report --------------------------------------------------------------------------------------
 date_tag="$(date -u +%Y-%m-%d)"

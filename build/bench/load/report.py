@@ -14,6 +14,7 @@ TARGET_DRIFT_RATIO = 3.0
 
 
 def load_phases(path):
+    """Lines "name<TAB>{json}<TAB>peak-MB". A line that does not parse is reported and fails the run."""
     phases = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
