@@ -14,9 +14,11 @@
 #   IOP_PG_KEEP=1          'stop' keeps the directory (data survives until the next stop)
 #   IOP_INSTALL_POSTGRES=1 install Debian's postgresql package when no binaries are found
 #   CI=true                same as IOP_INSTALL_POSTGRES=1
+#   IOP_PG_DURABLE=1       start with fsync, synchronous_commit and full_page_writes on (PostgreSQL's
+#                          defaults), for benchmarks whose numbers are quoted (build/bench)
 #
-# The cluster uses trust authentication, fsync=off and listens on 127.0.0.1 only:
-# for tests, never for data you care about.
+# The cluster uses trust authentication, fsync=off (unless IOP_PG_DURABLE=1) and listens on
+# 127.0.0.1 only: for tests, never for data you care about.
 #
 # Exit codes: 0 ok, 1 error, 2 usage, 3 PostgreSQL binaries not available.
 set -euo pipefail
@@ -156,8 +158,12 @@ cmd_start() {
   remove_stale_pid "$bin"
 
   log "starting PostgreSQL on 127.0.0.1:${PORT} (socket and log in ${DIR})"
-  local opts="-p ${PORT} -k ${DIR} -c listen_addresses=127.0.0.1 -c fsync=off"
-  opts+=" -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+  local opts="-p ${PORT} -k ${DIR} -c listen_addresses=127.0.0.1 -c max_connections=300"
+  if [[ "${IOP_PG_DURABLE:-}" == "1" ]]; then
+    opts+=" -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   if ! as_owner "$bin/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$opts" start >/dev/null 2>&1; then
     log "pg_ctl start failed; last lines of ${LOG}:"
     tail -n 20 "$LOG" >&2 2>/dev/null || true

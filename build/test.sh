@@ -25,6 +25,8 @@
 # in the summary: build/openapi/lint.sh (OpenAPI document, 0 lint errors) and build/browser/swagger-ui.sh
 # (Swagger UI in headless Chromium; installed from Debian's packages when CI=true; skipped, visibly,
 # elsewhere when Chromium is missing).
+#   IOP_TEST_BENCH          1: also run the benchmark smoke (build/bench/run.sh --smoke) as one test;
+#                           0: never (default: only in CI for an unfiltered run)
 #
 # Exit code: 0 only when the build succeeded, at least one test ran, and none failed.
 set -euo pipefail
@@ -216,6 +218,23 @@ read -r passed failed skipped module_errors <<<"$counts"
 passed=$((passed + check_passed))
 failed=$((failed + check_failed))
 skipped=$((skipped + check_skipped))
+
+# --- bench smoke (build/bench/run.sh --smoke) ----------------------------------------------------
+# Keeps the benchmark harness working: SQLite, 1k enrollments, a few seconds of load (~1-2 min with
+# its build). Runs when IOP_TEST_BENCH=1, or in CI (CI=true) for a full unfiltered run unless
+# IOP_TEST_BENCH=0. Counted as one test: passed, failed, or skipped (wrk/hey not installable).
+if [[ "${IOP_TEST_BENCH:-}" == 1 || ("${CI:-}" == true && $# -eq 0 && "${IOP_TEST_BENCH:-}" != 0) ]]; then
+  say "bench smoke: build/bench/run.sh --smoke"
+  bench_rc=0
+  "$ROOT/build/bench/run.sh" --smoke >"$RESULTS/bench-smoke.log" 2>&1 || bench_rc=$?
+  sed 's/^/    /' "$RESULTS/bench-smoke.log" | tail -n 40
+  case "$bench_rc" in
+    0) passed=$((passed + 1)); say "bench smoke: passed" ;;
+    77) skipped=$((skipped + 1)); say "bench smoke: SKIPPED ($(grep -m1 'SKIPPED' "$RESULTS/bench-smoke.log" || echo 'no reason given'))" ;;
+    *) failed=$((failed + 1)); warn "bench smoke failed (exit $bench_rc; log: $RESULTS/bench-smoke.log)" ;;
+  esac
+fi
+# --- end bench smoke -------------------------------------------------------------------------------
 
 rc=0
 if [[ "$module_errors" -gt 0 ]]; then
