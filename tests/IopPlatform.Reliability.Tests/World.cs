@@ -32,32 +32,9 @@ public sealed class World
         ids["site"] = Id(site);
         var program = await Created(admin, "/api/v1/programs", new { siteId = ids["site"], name = "World IOP", levelOfCare = "asam-3:2.1" });
         ids["program"] = Id(program);
-        var patient = await Created(admin, "/api/v1/patients", new
-        {
-            mrn = $"W-{Guid.NewGuid():N}"[..16],
-            externalIds = Array.Empty<object>(),
-            givenName = "Wren",
-            familyName = "World",
-            dateOfBirth = "1985-06-01",
-            sexAtBirth = "female",
-            preferredLanguage = "en",
-        });
-        ids["patient"] = Id(patient);
-        var enrollment = await Created(admin, "/api/v1/enrollments", new { patientId = ids["patient"], programId = ids["program"], referralDate = "2026-02-16", referredByClinician = "Dr. World" });
-        ids["enrollment"] = Id(enrollment);
-        var screened = await Transition(admin, ids["enrollment"], "screen", 1, new
-        {
-            detoxStatus = "not_needed",
-            recommendedBy = "Dr. Rivera",
-            recommendedOn = "2026-02-20",
-            recommendedLevelOfCare = "asam-3:2.1",
-            actualLevelOfCare = "asam-3:2.1",
-            dualDiagnosis = false,
-            diagnosisCodes = Array.Empty<string>(),
-            expectedPositiveAnalytes = Array.Empty<string>(),
-            ageGroup = "adult",
-        });
-        await Transition(admin, ids["enrollment"], "admit", screened.GetProperty("version").GetInt32(), new { admissionDate = "2026-03-02" });
+        var (patientId, enrollmentId, _) = await ActiveEnrollmentAsync(admin, ids["program"]);
+        ids["patient"] = patientId;
+        ids["enrollment"] = enrollmentId;
         var group = await Created(admin, "/api/v1/groups", new
         {
             siteId = ids["site"],
@@ -78,6 +55,37 @@ public sealed class World
         ids["apiclient"] = (await api.PartnerClientAsync()).ClientId;
         var partner = await api.PartnerClientAsync();
         return new World(ids, partner);
+    }
+
+    /// <summary>A new patient referred, screened and admitted to the program: ids and the enrollment's version.</summary>
+    public static async Task<(Guid PatientId, Guid EnrollmentId, int Version)> ActiveEnrollmentAsync(HttpClient admin, Guid programId)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var patient = await Created(admin, "/api/v1/patients", new
+        {
+            mrn = $"W-{Guid.NewGuid():N}"[..16],
+            externalIds = Array.Empty<object>(),
+            givenName = "Wren",
+            familyName = "World",
+            dateOfBirth = "1985-06-01",
+            sexAtBirth = "female",
+            preferredLanguage = "en",
+        });
+        var enrollment = await Created(admin, "/api/v1/enrollments", new { patientId = Id(patient), programId, referralDate = "2026-02-16", referredByClinician = "Dr. World" });
+        var screened = await Transition(admin, Id(enrollment), "screen", enrollment.GetProperty("version").GetInt32(), new
+        {
+            detoxStatus = "not_needed",
+            recommendedBy = "Dr. Rivera",
+            recommendedOn = "2026-02-20",
+            recommendedLevelOfCare = "asam-3:2.1",
+            actualLevelOfCare = "asam-3:2.1",
+            dualDiagnosis = false,
+            diagnosisCodes = Array.Empty<string>(),
+            expectedPositiveAnalytes = Array.Empty<string>(),
+            ageGroup = "adult",
+        });
+        var admitted = await Transition(admin, Id(enrollment), "admit", screened.GetProperty("version").GetInt32(), new { admissionDate = "2026-03-02" });
+        return (Id(patient), Id(enrollment), admitted.GetProperty("version").GetInt32());
     }
 
     private static async Task<JsonElement> Created(HttpClient admin, string url, object body) =>
