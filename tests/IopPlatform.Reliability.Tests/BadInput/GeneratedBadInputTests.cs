@@ -82,7 +82,7 @@ public abstract class GeneratedBadInputTests<TApi>(TApi api) : EngineTest<TApi>(
 
         var summary = $"{cases.Count} requests over {operations.Count} operations on {Api.Engine} in {clock.Elapsed.TotalSeconds:F0}s; " +
             $"statuses {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}; accepted {accepted}; rejected with the database checked {verified}, unchecked {unverified}";
-        TestContext.Current.SendDiagnosticMessage(summary);
+        TestContext.Current.TestOutputHelper?.WriteLine(summary);
         Assert.True(failures.Count == 0, $"{failures.Count} failures. {summary}{Environment.NewLine}{string.Join(Environment.NewLine, failures.OrderBy(f => f.Contains(": 5", StringComparison.Ordinal) ? 0 : 1).Take(60))}");
         Assert.DoesNotContain(statuses.Keys, s => s >= 500);
         // Most rejected requests must really have been checked against the database, or the proof is hollow.
