@@ -66,12 +66,12 @@ internal sealed class SavePatientRequestValidator : AbstractValidator<SavePatien
         RuleFor(x => x.GenderIdentity).MaximumLength(100);
         RuleFor(x => x.PreferredLanguage).MaximumLength(35).Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
             .WithMessage("Preferred language must be a BCP 47 tag such as 'en' or 'es-MX'.");
-        RuleForEach(x => x.ExternalIds).ChildRules(e =>
+        RuleForEach(x => x.ExternalIds).NotNull().WithMessage("An identifier cannot be null.").ChildRules(e =>
         {
             e.RuleFor(i => i.System).NotEmpty().MaximumLength(200);
             e.RuleFor(i => i.Value).NotEmpty().MaximumLength(200);
         });
-        RuleFor(x => x.ExternalIds).Must(ids => ids!.Select(i => i.System).Distinct(StringComparer.Ordinal).Count() == ids!.Count)
+        RuleFor(x => x.ExternalIds).Must(ids => ids!.Select(i => i?.System).Distinct(StringComparer.Ordinal).Count() == ids!.Count)
             .WithMessage("A patient has at most one identifier per system.").When(x => x.ExternalIds is not null);
         RuleFor(x => x.Contact!.Phone).MaximumLength(32).Matches(@"^\+?[0-9 ()./-]{5,32}$").WithMessage("Phone must be a phone number.").When(x => x.Contact is not null);
         RuleFor(x => x.Contact!.Email).MaximumLength(254).EmailAddress().When(x => x.Contact is not null);

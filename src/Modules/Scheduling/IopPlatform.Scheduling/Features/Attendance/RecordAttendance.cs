@@ -41,7 +41,7 @@ internal sealed class RecordSessionAttendanceValidator : AbstractValidator<Recor
     public RecordSessionAttendanceValidator()
     {
         // Entries are checked one by one in the handler, with the session at hand, so every error names its entry.
-        RuleFor(x => x.Items).NotEmpty().Must(i => i!.Count <= 200).WithMessage("At most 200 entries per call.");
+        RuleFor(x => x.Items).Cascade(CascadeMode.Stop).NotEmpty().Must(i => i!.Count <= 200).WithMessage("At most 200 entries per call.");
     }
 }
 

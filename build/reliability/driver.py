@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Heavy reliability checks against the API running as a real process (loopback only).
+
+  driver.py crash  --engine sqlite|postgres [--kills N] [--seed S]
+  driver.py outage [--requests N]
+
+crash:  writers create sites, programs, patients and enrollments and remember every 2xx; the API is killed with
+        SIGKILL at random moments (at least --kills times) and restarted; at the end every acknowledged write must be
+        readable, nothing may be half-written, and SQLite's integrity check must say ok.
+outage: the API runs on its own PostgreSQL cluster (IOP_PG_PORT, default 5455); the cluster is stopped: requests must
+        fail fast with 503 ProblemDetails and /health/ready must be unhealthy; the cluster is started again: the API
+        must recover without a restart.
+Every loop is bounded; the script ends by itself. Exit code 0 only when every check passed.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DLL = os.environ.get("IOP_API_DLL", os.path.join(ROOT, "src/IopPlatform.Api/bin/Release/net10.0/IopPlatform.Api.dll"))
+PG_SCRIPT = os.path.join(ROOT, "build/postgres.sh")
+ADMIN_KEY = "iop_reliability-bootstrap-admin-key-0123456789"
+PSQL = os.environ.get("IOP_PSQL", "psql")
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def http(base, method, path, body=None, headers=None, timeout=10.0):
+    """(status, parsed body or text, content type, seconds). Status 0 when the connection failed.
+    Health probes go without credentials, as an orchestrator's would."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method)
+    if not path.startswith("/health"):
+        request.add_header("X-Api-Key", ADMIN_KEY)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        status, raw, ctype = error.code, error.read(), error.headers.get("Content-Type", "")
+    except Exception as error:  # connection refused/reset, timeout: the process is gone or going
+        return 0, str(error), "", time.monotonic() - started
+    elapsed = time.monotonic() - started
+    try:
+        parsed = json.loads(raw) if raw else None
+    except ValueError:
+        parsed = raw.decode(errors="replace")
+    return status, parsed, ctype, elapsed
+
+
+class Api:
+    def __init__(self, engine, connection_string, port, log_path):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self.process = None
+        self.env = dict(os.environ)
+        self.env.update({
+            "Database__Engine": engine,
+            "ConnectionStrings__Iop": connection_string,
+            "Auth__BootstrapAdminKey": ADMIN_KEY,
+            "Auth__Jwt__SigningKey": "iop-reliability-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "RateLimiting__Enabled": "false",
+            "Database__MigrateOnStart": "true",
+            "ASPNETCORE_ENVIRONMENT": "Production",
+            "DOTNET_NOLOGO": "1",
+        })
+
+    def start(self, ready_within=60):
+        out = open(self.log_path, "a")
+        self.process = subprocess.Popen(["dotnet", DLL, "--urls", self.base], env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + ready_within
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"API exited with {self.process.returncode}; see {self.log_path}")
+            status, _, _, _ = http(self.base, "GET", "/health/ready", timeout=2)
+            if status == 200:
+                return
+            time.sleep(0.25)
+        raise RuntimeError(f"API not ready within {ready_within}s; see {self.log_path}")
+
+    def kill9(self):
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+# ---- crash -------------------------------------------------------------------------------------------------------
+
+def writer(base, acked, lock, stop, rng):
+    """Creates a chain site → program → patient → enrollment, again and again, recording every 2xx."""
+    while not stop.is_set():
+        def create(kind, path, body):
+            if stop.is_set():
+                return None
+            status, parsed, _, _ = http(base, "POST", path, body, {"Idempotency-Key": str(uuid.uuid4())}, timeout=10)
+            if 200 <= status < 300:
+                with lock:
+                    acked.append((kind, parsed["id"]))
+                return parsed["id"]
+            if status >= 500:
+                with lock:
+                    acked.append(("5xx", f"{path} {status}"))
+            return None
+
+        site = create("sites", "/api/v1/sites", {"name": f"Crash site {rng.randrange(10**6)}", "timeZone": "America/Chicago"})
+        if not site:
+            time.sleep(0.05)
+            continue
+        program = create("programs", "/api/v1/programs", {"siteId": site, "name": "Crash IOP", "levelOfCare": "asam-3:2.1"})
+        patient = create("patients", "/api/v1/patients", {
+            "mrn": f"C-{uuid.uuid4().hex[:16]}", "externalIds": [{"system": "crash", "value": uuid.uuid4().hex}],
+            "givenName": "Casey", "familyName": "Crash", "dateOfBirth": "1980-01-01", "sexAtBirth": "unknown", "preferredLanguage": "en"})
+        if program and patient:
+            create("enrollments", "/api/v1/enrollments", {"patientId": patient, "programId": program, "referralDate": "2026-02-16", "referredByClinician": "Dr. Crash"})
+
+
+HALF_WRITTEN = {
+    "enrollment without its status history":
+        "SELECT COUNT(*) FROM enrollment_enrollment e WHERE NOT EXISTS (SELECT 1 FROM enrollment_status_history h WHERE h.enrollment_id = e.id)",
+    "program without its site":
+        "SELECT COUNT(*) FROM enrollment_program p WHERE NOT EXISTS (SELECT 1 FROM enrollment_site s WHERE s.id = p.site_id)",
+    "patient without its external id":
+        "SELECT COUNT(*) FROM enrollment_patient p WHERE p.mrn LIKE 'C-%' AND NOT EXISTS (SELECT 1 FROM enrollment_patient_identifier i WHERE i.patient_id = p.id)",
+}
+
+
+def crash(args):
+    rng = random.Random(args.seed)
+    work = f"/tmp/iop-reliability-crash-{args.engine}"
+    os.makedirs(work, exist_ok=True)
+    port = args.port or (5391 if args.engine == "sqlite" else 5392)
+    if args.engine == "sqlite":
+        path = os.path.join(work, "crash.db")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        cs, engine = f"Data Source={path}", "Sqlite"
+    else:
+        pg_port = os.environ.get("IOP_PG_PORT", "5433")
+        database = f"iop_crash_{uuid.uuid4().hex[:8]}"
+        subprocess.run([PSQL, "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres", "-qc", f'CREATE DATABASE "{database}"'], check=True)
+        cs, engine = f"Host=127.0.0.1;Port={pg_port};Username=postgres;Password=postgres;Database={database}", "Postgres"
+    api = Api(engine, cs, port, os.path.join(work, "api.log"))
+    acked, lock = [], threading.Lock()
+    kills = 0
+    try:
+        for round_ in range(args.kills):
+            api.start()
+            stop = threading.Event()
+            threads = [threading.Thread(target=writer, args=(api.base, acked, lock, stop, random.Random(rng.random())), daemon=True) for _ in range(args.writers)]
+            for t in threads:
+                t.start()
+            time.sleep(rng.uniform(0.8, 3.5))
+            api.kill9()
+            kills += 1
+            stop.set()
+            for t in threads:
+                t.join(timeout=15)
+            log(f"{engine}: kill {kills}/{args.kills} after {len(acked)} acknowledged writes")
+        # The acknowledged ids are looked up in the database itself: the API hides patients from API-key callers
+        # without a disclosure consent (the bootstrap admin is one), and the rows are what must survive anyway.
+        api.start()
+        api.stop()
+        tables = {"sites": "enrollment_site", "programs": "enrollment_program", "patients": "enrollment_patient", "enrollments": "enrollment_enrollment"}
+        server_errors = [a for a in acked if a[0] == "5xx"]
+        writes = [a for a in acked if a[0] != "5xx"]
+        half = {}
+        stored = {}
+        if engine == "Sqlite":
+            db = sqlite3.connect(path)
+            integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+            fk = db.execute("PRAGMA foreign_key_check").fetchall()
+            for kind, table in tables.items():
+                stored[kind] = {str(r[0]).lower() for r in db.execute(f"SELECT id FROM {table}")}
+            for name, sql in HALF_WRITTEN.items():
+                half[name] = db.execute(sql).fetchone()[0]
+            db.close()
+        else:
+            integrity, fk = "n/a (PostgreSQL)", []
+
+            def scalar_rows(sql):
+                out = subprocess.run([PSQL, "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", database, "-tAc", sql], check=True, capture_output=True, text=True)
+                return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+            for kind, table in tables.items():
+                stored[kind] = {r.lower() for r in scalar_rows(f"SELECT id FROM {table}")}
+            for name, sql in HALF_WRITTEN.items():
+                half[name] = int(scalar_rows(sql)[0])
+        missing = [f"{kind}/{id_}" for kind, id_ in writes if id_.lower() not in stored[kind]]
+        by_kind = {}
+        for kind, _ in writes:
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+        ok = not missing and not server_errors and all(v == 0 for v in half.values()) and integrity in ("ok", "n/a (PostgreSQL)") and not fk
+        print(f"CRASH {engine}: writes acknowledged {len(writes)} ({', '.join(f'{k} {v}' for k, v in sorted(by_kind.items()))}) / kills {kills} / "
+              f"lost {len(missing)} / half-written {sum(half.values())} / 5xx {len(server_errors)} / integrity_check {integrity} / foreign_key_check {len(fk)} -> {'PASS' if ok else 'FAIL'}")
+        for m in (missing + [str(e) for e in server_errors])[:20]:
+            print("  " + m)
+        for name, count in half.items():
+            if count:
+                print(f"  half-written: {name}: {count}")
+        return 0 if ok else 1
+    finally:
+        api.kill9()
+        if engine == "Postgres":
+            subprocess.run([PSQL, "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres", "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], check=False)
+
+
+# ---- outage ------------------------------------------------------------------------------------------------------
+
+def pg(action, port):
+    env = dict(os.environ, IOP_PG_PORT=port, IOP_PG_KEEP="1")
+    subprocess.run([PG_SCRIPT, action], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def outage(args):
+    port = os.environ.get("IOP_PG_PORT", "5455")
+    if port == "5433":
+        print("outage: refusing to stop the shared test cluster on 5433; set IOP_PG_PORT to a port of your own", file=sys.stderr)
+        return 2
+    bound = args.bound
+    work = "/tmp/iop-reliability-outage"
+    os.makedirs(work, exist_ok=True)
+    pg("start", port)
+    subprocess.run([PSQL, "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", "postgres", "-qc", "DROP DATABASE IF EXISTS iop_outage WITH (FORCE)"], check=True)
+    subprocess.run([PSQL, "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", "postgres", "-qc", "CREATE DATABASE iop_outage"], check=True)
+    cs = f"Host=127.0.0.1;Port={port};Username=postgres;Password=postgres;Database=iop_outage;Timeout=3;Command Timeout=5"
+    api = Api("Postgres", cs, args.port, os.path.join(work, "api.log"))
+    failures = []
+    try:
+        api.start()
+        status, site, _, _ = http(api.base, "POST", "/api/v1/sites", {"name": "Before the outage", "timeZone": "Europe/Berlin"})
+        if status != 201:
+            failures.append(f"baseline create: {status}")
+        site_id = site["id"] if status == 201 else None
+
+        log("stopping PostgreSQL")
+        pg("stop", port)
+        answers, slowest = {}, 0.0
+        for i in range(args.requests):
+            for method, path, body in (("GET", "/api/v1/sites", None), ("POST", "/api/v1/sites", {"name": f"During {i}", "timeZone": "Europe/Berlin"}),
+                                       ("GET", f"/api/v1/sites/{site_id}", None)):
+                status, parsed, ctype, elapsed = http(api.base, method, path, body, timeout=bound + 5)
+                slowest = max(slowest, elapsed)
+                answers[status] = answers.get(status, 0) + 1
+                if status != 503 or "application/problem+json" not in ctype or not isinstance(parsed, dict) or parsed.get("status") != 503 or not parsed.get("traceId"):
+                    failures.append(f"during outage {method} {path}: {status} {ctype} {str(parsed)[:200]}")
+                if elapsed > bound:
+                    failures.append(f"during outage {method} {path}: took {elapsed:.1f}s > {bound}s")
+        status, health, _, elapsed = http(api.base, "GET", "/health/ready", timeout=bound + 5)
+        slowest = max(slowest, elapsed)
+        if status != 503 or not isinstance(health, dict) or health.get("status") != "Unhealthy":
+            failures.append(f"/health/ready during outage: {status} {health}")
+        log(f"outage answers {answers}, /health/ready {status} {health and health.get('status')}, slowest {slowest:.1f}s")
+
+        log("starting PostgreSQL")
+        pg("start", port)
+        recovered_after = None
+        started = time.monotonic()
+        while time.monotonic() - started < 60:
+            status, _, _, _ = http(api.base, "GET", "/health/ready", timeout=5)
+            if status == 200:
+                recovered_after = time.monotonic() - started
+                break
+            time.sleep(0.5)
+        if recovered_after is None:
+            failures.append("/health/ready not healthy within 60s after PostgreSQL returned")
+        status, _, _, _ = http(api.base, "POST", "/api/v1/sites", {"name": "After the outage", "timeZone": "Europe/Berlin"})
+        if status != 201:
+            failures.append(f"create after recovery: {status}")
+        status, _, _, _ = http(api.base, "GET", f"/api/v1/sites/{site_id}")
+        if status != 200:
+            failures.append(f"read of the pre-outage site after recovery: {status}")
+        ok = not failures
+        total = sum(answers.values())
+        print(f"OUTAGE Postgres: requests during outage {total} / 503 ProblemDetails {answers.get(503, 0)} / slowest {slowest:.1f}s (bound {bound}s) / "
+              f"health during outage {'Unhealthy' if not any('health' in f for f in failures) else 'WRONG'} / recovered in {recovered_after or -1:.1f}s -> {'PASS' if ok else 'FAIL'}")
+        for f in failures[:20]:
+            print("  " + f)
+        return 0 if ok else 1
+    finally:
+        api.stop()
+        env = dict(os.environ, IOP_PG_PORT=port)
+        subprocess.run([PG_SCRIPT, "stop"], env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("crash")
+    c.add_argument("--engine", choices=["sqlite", "postgres"], required=True)
+    c.add_argument("--kills", type=int, default=5)
+    c.add_argument("--writers", type=int, default=4)
+    c.add_argument("--seed", type=int, default=20260302)
+    c.add_argument("--port", type=int, default=0)
+    o = sub.add_parser("outage")
+    o.add_argument("--requests", type=int, default=10)
+    o.add_argument("--bound", type=float, default=10.0, help="seconds a request may take while the database is down")
+    o.add_argument("--port", type=int, default=5393)
+    args = parser.parse_args()
+    sys.exit(crash(args) if args.command == "crash" else outage(args))
+
+
+if __name__ == "__main__":
+    main()
