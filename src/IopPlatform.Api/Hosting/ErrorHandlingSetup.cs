@@ -7,6 +7,8 @@ internal static class ErrorHandlingSetup
 {
     public static void AddErrorHandling(this WebApplicationBuilder builder)
     {
+        // Registered before AddProblemDetails: the first writer that accepts a response writes it.
+        builder.Services.AddSingleton<IProblemDetailsWriter, JsonProblemDetailsWriter>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsExceptionHandler.Customize);
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Binding failures reach the exception handler, so they get the same body in every environment.

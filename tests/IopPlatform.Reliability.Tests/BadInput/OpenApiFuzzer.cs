@@ -145,6 +145,18 @@ public sealed class OpenApiFuzzer
             }
         }
 
+        // Reads also get noise that must be ignored or refused cleanly (writes would turn a valid body into a write).
+        if (!operation.Mutates)
+        {
+            var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            cases.Add(Case(operation, "unknown query parameter", url + separator + "unexpected=1", body, headers));
+            cases.Add(Case(operation, "broken percent-encoding", url + separator + "x=%zz%", body, headers));
+            cases.Add(Case(operation, "huge query string", url + separator + "pad=" + new string('q', 8000), body, headers));
+            cases.Add(Case(operation, "Accept xml", url, body, With(headers, "Accept", "application/xml")));
+            cases.Add(Case(operation, "huge purpose of use", url, body, With(headers, "X-Purpose-Of-Use", new string('p', 5000))));
+            cases.Add(Case(operation, "script in purpose of use", url, body, With(headers, "X-Purpose-Of-Use", "<script>alert(1)</script>")));
+        }
+
         // Headers: broken preconditions and idempotency keys.
         if (operation.Mutates)
         {

@@ -76,9 +76,10 @@ internal sealed class SetMeasureCadenceValidator : AbstractValidator<SetMeasureC
     public SetMeasureCadenceValidator()
     {
         RuleFor(x => x.Body.Cadence).Cascade(CascadeMode.Stop).NotNull()
-            .Must(c => c is null || c.Select(i => i.Instrument).Distinct(StringComparer.Ordinal).Count() == c.Count)
+            .Must(c => c!.All(i => i is not null)).WithMessage("Cadence entries cannot be null.")
+            .Must(c => c!.Select(i => i.Instrument).Distinct(StringComparer.Ordinal).Count() == c!.Count)
             .WithMessage("Each instrument may appear once.").OverridePropertyName("cadence");
-        RuleForEach(x => x.Body.Cadence).ChildRules(item =>
+        RuleForEach(x => x.Body.Cadence).Cascade(CascadeMode.Stop).NotNull().ChildRules(item =>
         {
             item.RuleFor(i => i.Instrument).Must(Instrument.IsKnown).WithMessage($"Instrument must be one of: {string.Join(", ", Instrument.All)}.");
             item.RuleFor(i => i.IntervalDays).InclusiveBetween(1, 365);
