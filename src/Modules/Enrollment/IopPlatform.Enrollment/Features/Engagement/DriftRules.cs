@@ -357,7 +357,8 @@ internal static class DriftRules
         var last = lastWeek.Where(s => IsAttended(s.Status)).Sum(s => s.Minutes);
         var applicable = subject.AdmissionDate is { } admitted && admitted <= prevStart && previous > 0;
         decimal? loss = previous > 0 ? Math.Round((decimal)(previous - last) / previous, 4) : null;
-        var fired = applicable && loss >= drop;
+        // Compared unrounded: a drop of exactly one third must fire against 1/3.
+        var fired = applicable && previous - last >= drop * previous;
         return new RuleResult
         {
             Rule = DriftRuleCodes.WeekOverWeekDrop,
