@@ -32,7 +32,7 @@ internal sealed class EngagementContractsHandler(IDbConnectionFactory db, ISqlDi
         foreach (var chunk in request.EnrollmentIds.Distinct().Chunk(SqlList.ChunkSize))
         {
             var parameters = new DynamicParameters();
-            var sql = CurrentTeams + SqlList.In("enrollment_id", chunk, "E", parameters);
+            var sql = CurrentTeams + " " + SqlList.In("enrollment_id", chunk, "E", parameters);
             rows.AddRange(await connection.QueryAsync<AssignmentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
         return rows.GroupBy(r => r.EnrollmentId).Select(g => new CareTeamDto
