@@ -173,7 +173,7 @@ internal static class AlertMapping
 {
     private const string History = """
         SELECT action, from_status AS FromStatus, to_status AS ToStatus, severity, actor, at, detail
-        FROM enrollment_alert_history WHERE alert_id = @Id ORDER BY id
+        FROM enrollment_alert_history WHERE alert_id = @Id ORDER BY at, id
         """;
 
     private const string Attempts = """
