@@ -14,10 +14,10 @@ namespace IopPlatform.Alerts.Tests;
 public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
     where TApi : AlertsApi
 {
-    private sealed record AlertKey(Guid Id, string Rule, string Severity, string Status, string Evidence, string? OpenKey);
+    private sealed record AlertKey(Guid Id, string RuleCode, string Severity, string Status, string Evidence, string? OpenKey);
 
     private Task<List<AlertKey>> AlertsOf(Guid enrollmentId) =>
-        Rows<AlertKey>("SELECT id, rule, severity, status, evidence, open_key AS OpenKey FROM enrollment_alert WHERE enrollment_id = @enrollmentId ORDER BY id", new { enrollmentId });
+        Rows<AlertKey>("SELECT id, rule_code AS RuleCode, severity, status, evidence, open_key AS OpenKey FROM enrollment_alert WHERE enrollment_id = @enrollmentId ORDER BY id", new { enrollmentId });
 
     [Fact]
     public async Task Drift_job_raises_each_alert_once_with_evidence_and_the_lifecycle_follows()
@@ -39,7 +39,7 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 
         // SessionMissed → one outreach task (info), the second miss merged into it, due 24 h after the job saw the first.
         var task = Assert.Single(await AlertsOf(slipping.Id));
-        Assert.Equal((DriftRuleCodes.NoShowOutreach, "info", "open"), (task.Rule, task.Severity, task.Status));
+        Assert.Equal((DriftRuleCodes.NoShowOutreach, "info", "open"), (task.RuleCode, task.Severity, task.Status));
         Assert.Equal([s2.Id, s3.Id], JsonSerializer.Deserialize<List<AlertEvidence>>(task.Evidence, HttpJson.Options)!.Select(e => e.Id));
         var scanTime = Now;
 
@@ -51,7 +51,7 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         // (v7 ids made in the same millisecond are not ordered: compare as sets.)
         Assert.Equal(
             new[] { (DriftRuleCodes.AttendanceRatio, "amber"), (DriftRuleCodes.ConsecutiveMissed, "red"), (DriftRuleCodes.NoShowOutreach, "info") },
-            alerts.Select(a => (a.Rule, a.Severity)).Order());
+            alerts.Select(a => (a.RuleCode, a.Severity)).Order());
         Assert.Empty(await AlertsOf(steady.Id));
         // Stored before announced: every alert has its history row and its alert.raised outbox row.
         Assert.Equal(3, await Count("SELECT COUNT(*) FROM enrollment_outbox WHERE event_type = 'alert.raised' AND patient_id = @PatientId", new { slipping.PatientId }));
@@ -82,11 +82,11 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         alerts = await AlertsOf(slipping.Id);
         Assert.Equal(
             new[] { DriftRuleCodes.AttendanceRatio, DriftRuleCodes.Bam, DriftRuleCodes.ConsecutiveMissed, DriftRuleCodes.DrugTests, DriftRuleCodes.NoShowOutreach, DriftRuleCodes.Safety },
-            alerts.Select(a => a.Rule).Order(StringComparer.Ordinal));
-        var missed = alerts.Single(a => a.Rule == DriftRuleCodes.ConsecutiveMissed);
+            alerts.Select(a => a.RuleCode).Order(StringComparer.Ordinal));
+        var missed = alerts.Single(a => a.RuleCode == DriftRuleCodes.ConsecutiveMissed);
         Assert.Equal([s2.Id, s3.Id, s4.Id], JsonSerializer.Deserialize<List<AlertEvidence>>(missed.Evidence, HttpJson.Options)!.Select(e => e.Id));
-        Assert.Equal("red", alerts.Single(a => a.Rule == DriftRuleCodes.Safety).Severity);
-        Assert.Equal("amber", alerts.Single(a => a.Rule == DriftRuleCodes.DrugTests).Severity); // one unexpected positive; buprenorphine is prescribed
+        Assert.Equal("red", alerts.Single(a => a.RuleCode == DriftRuleCodes.Safety).Severity);
+        Assert.Equal("amber", alerts.Single(a => a.RuleCode == DriftRuleCodes.DrugTests).Severity); // one unexpected positive; buprenorphine is prescribed
 
         // Dry run: every rule with inputs, result and basis.
         var dry = await (await clinician.GetAsync($"/api/v1/enrollments/{slipping.Id}/drift-evaluation", Ct)).Read<JsonElement>();
@@ -136,11 +136,11 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         await Run(new EscalateAlertsCommand());
         await Run(new EscalateAlertsCommand());
         alerts = await AlertsOf(slipping.Id);
-        Assert.Equal("escalated", alerts.Single(a => a.Rule == DriftRuleCodes.AttendanceRatio).Status);
-        Assert.Equal("escalated", alerts.Single(a => a.Rule == DriftRuleCodes.NoShowOutreach).Status);
-        Assert.Equal("outreach_attempted", alerts.Single(a => a.Rule == DriftRuleCodes.ConsecutiveMissed).Status);
-        Assert.Equal("open", alerts.Single(a => a.Rule == DriftRuleCodes.Bam).Status); // raised later: not yet 24 h
-        Assert.Equal("escalated", alerts.Single(a => a.Rule == DriftRuleCodes.Safety).Status); // raised with the PHQ-9, before Thursday
+        Assert.Equal("escalated", alerts.Single(a => a.RuleCode == DriftRuleCodes.AttendanceRatio).Status);
+        Assert.Equal("escalated", alerts.Single(a => a.RuleCode == DriftRuleCodes.NoShowOutreach).Status);
+        Assert.Equal("outreach_attempted", alerts.Single(a => a.RuleCode == DriftRuleCodes.ConsecutiveMissed).Status);
+        Assert.Equal("open", alerts.Single(a => a.RuleCode == DriftRuleCodes.Bam).Status); // raised later: not yet 24 h
+        Assert.Equal("escalated", alerts.Single(a => a.RuleCode == DriftRuleCodes.Safety).Status); // raised with the PHQ-9, before Thursday
         Assert.Equal(3, await Count("SELECT COUNT(*) FROM enrollment_outbox WHERE event_type = 'alert.escalated' AND patient_id = @PatientId", new { slipping.PatientId }));
         var supervisorInbox = await (await Supervisor().GetAsync("/api/v1/case-managers/sup-1/alerts?status=escalated", Ct)).Read<CursorPage<AlertDto>>();
         Assert.Equal(3, supervisorInbox.Items.Count);
@@ -152,7 +152,7 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         Assert.Equal(("resolved", "reengaged: Back on Monday."), (resolved.Status, resolved.Resolution));
         Assert.Empty(resolved.AllowedTransitions);
         await (await Supervisor().PostAsync($"/api/v1/programs/{programId}/drift-scan", null, Ct)).Read<DriftScanResultDto>();
-        var consecutiveAlerts = (await AlertsOf(slipping.Id)).Where(a => a.Rule == DriftRuleCodes.ConsecutiveMissed).ToList();
+        var consecutiveAlerts = (await AlertsOf(slipping.Id)).Where(a => a.RuleCode == DriftRuleCodes.ConsecutiveMissed).ToList();
         var only = Assert.Single(consecutiveAlerts);
         Assert.Null(only.OpenKey);
     }

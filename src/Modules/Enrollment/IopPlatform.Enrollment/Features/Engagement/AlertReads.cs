@@ -188,7 +188,7 @@ internal static class AlertMapping
         PatientId = r.PatientId,
         ProgramId = r.ProgramId,
         AlertType = r.AlertType,
-        Rule = r.Rule,
+        Rule = r.RuleCode,
         Severity = r.Severity,
         Status = r.Status,
         Flags = AlertStore.ReadFlags(r.Flags),

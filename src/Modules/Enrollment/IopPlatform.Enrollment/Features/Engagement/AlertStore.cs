@@ -119,7 +119,7 @@ internal sealed class AlertRow
 
     public string AlertType { get; init; } = string.Empty;
 
-    public string Rule { get; init; } = string.Empty;
+    public string RuleCode { get; init; } = string.Empty;
 
     public string Severity { get; init; } = string.Empty;
 
@@ -173,7 +173,7 @@ internal sealed class AlertRow
 internal static class AlertStore
 {
     public const string Columns = """
-        id, enrollment_id AS EnrollmentId, patient_id AS PatientId, program_id AS ProgramId, alert_type AS AlertType, rule, severity, status,
+        id, enrollment_id AS EnrollmentId, patient_id AS PatientId, program_id AS ProgramId, alert_type AS AlertType, rule_code AS RuleCode, severity, status,
         flags, basis, inputs, evidence, case_manager_id AS CaseManagerId, case_manager_name AS CaseManagerName, supervisor_id AS SupervisorId,
         supervisor_name AS SupervisorName, clinician_id AS ClinicianId, due_at AS DueAt, source_id AS SourceId, raised_at AS RaisedAt,
         updated_at AS UpdatedAt, acknowledged_at AS AcknowledgedAt, acknowledged_by AS AcknowledgedBy, escalated_at AS EscalatedAt,
@@ -184,7 +184,7 @@ internal static class AlertStore
 
     private const string ById = $"SELECT {Columns} FROM enrollment_alert WHERE id = @Id";
 
-    private const string LastResolved = $"SELECT {Columns} FROM enrollment_alert WHERE enrollment_id = @EnrollmentId AND rule = @Rule AND status = 'resolved' ORDER BY id DESC";
+    private const string LastResolved = $"SELECT {Columns} FROM enrollment_alert WHERE enrollment_id = @EnrollmentId AND rule_code = @Rule AND status = 'resolved' ORDER BY id DESC";
 
     private const string Merge = """
         UPDATE enrollment_alert SET severity = @Severity, flags = @Flags, basis = @Basis, inputs = @Inputs, evidence = @Evidence,
@@ -235,7 +235,7 @@ internal static class AlertStore
             var id = Guid.CreateVersion7();
             var insert = dialect.InsertIgnoreDuplicate("enrollment_alert",
             [
-                "id", "enrollment_id", "patient_id", "program_id", "alert_type", "rule", "severity", "status", "open_key", "flags", "basis", "inputs", "evidence",
+                "id", "enrollment_id", "patient_id", "program_id", "alert_type", "rule_code", "severity", "status", "open_key", "flags", "basis", "inputs", "evidence",
                 "case_manager_id", "case_manager_name", "supervisor_id", "supervisor_name", "clinician_id", "due_at", "source_id", "raised_at", "updated_at", "version",
             ], ["open_key"]);
             var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, new
@@ -245,7 +245,7 @@ internal static class AlertStore
                 draft.PatientId,
                 draft.ProgramId,
                 draft.AlertType,
-                draft.Rule,
+                RuleCode = draft.Rule,
                 draft.Severity,
                 Status = AlertStatus.Open,
                 OpenKey = openKey,
@@ -310,7 +310,7 @@ internal static class AlertStore
         if (raised)
         {
             // A rise in severity is news for the case manager and for partners watching alerts.
-            await OutboxAsync(connection, tx, EngagementEvents.AlertRaised, open.Id, open.EnrollmentId, open.PatientId, open.ProgramId, open.AlertType, open.Rule,
+            await OutboxAsync(connection, tx, EngagementEvents.AlertRaised, open.Id, open.EnrollmentId, open.PatientId, open.ProgramId, open.AlertType, open.RuleCode,
                 severity, open.Status, Recipients(open.CaseManagerId, open.ClinicianId), now, ct);
         }
         return (RaiseOutcome.Updated, open.Id);
@@ -341,7 +341,7 @@ internal static class AlertStore
         }, tx, cancellationToken: ct));
 
     public static Task OutboxAsync(DbConnection connection, DbTransaction tx, AlertRow alert, string eventType, string status, IReadOnlyList<string> notify, DateTimeOffset at, CancellationToken ct) =>
-        OutboxAsync(connection, tx, eventType, alert.Id, alert.EnrollmentId, alert.PatientId, alert.ProgramId, alert.AlertType, alert.Rule, alert.Severity, status, notify, at, ct);
+        OutboxAsync(connection, tx, eventType, alert.Id, alert.EnrollmentId, alert.PatientId, alert.ProgramId, alert.AlertType, alert.RuleCode, alert.Severity, status, notify, at, ct);
 
     /// <summary>The payload carries ids and codes only; a partner fetches details through the API under its consent.</summary>
     private static Task<int> OutboxAsync(

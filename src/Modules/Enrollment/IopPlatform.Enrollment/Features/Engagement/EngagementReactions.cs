@@ -14,7 +14,7 @@ namespace IopPlatform.Enrollment.Features.Engagement;
 /// notification merges instead of duplicating. A failure is logged, not thrown: the publisher's change is committed and
 /// the drift job still sees the misses.
 /// </summary>
-internal sealed class EngagementReactions(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactions> logger)
+internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactionsHandler> logger)
     : INotificationHandler<SessionMissed>,
       INotificationHandler<SafetyConcernRaised>
 {

@@ -7,7 +7,7 @@ CREATE TABLE enrollment_alert (
     patient_id TEXT NOT NULL,
     program_id TEXT NOT NULL,
     alert_type TEXT NOT NULL,
-    rule TEXT NOT NULL,
+    rule_code TEXT NOT NULL,
     severity TEXT NOT NULL,
     status TEXT NOT NULL,
     open_key TEXT NULL,
@@ -37,7 +37,7 @@ CREATE TABLE enrollment_alert (
 CREATE UNIQUE INDEX ux_enrollment_alert_open_key ON enrollment_alert (open_key);
 CREATE INDEX ix_enrollment_alert_case_manager ON enrollment_alert (case_manager_id, status, id);
 CREATE INDEX ix_enrollment_alert_clinician ON enrollment_alert (clinician_id, status, id);
-CREATE INDEX ix_enrollment_alert_enrollment ON enrollment_alert (enrollment_id, rule, id);
+CREATE INDEX ix_enrollment_alert_enrollment ON enrollment_alert (enrollment_id, rule_code, id);
 CREATE INDEX ix_enrollment_alert_status ON enrollment_alert (status, raised_at);
 
 CREATE TABLE enrollment_alert_history (
