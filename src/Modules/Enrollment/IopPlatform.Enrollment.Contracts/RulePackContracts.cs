@@ -119,6 +119,24 @@ public sealed record EarlyEpisodeRule
 
     /// <summary>Days from admission during which thresholds are one step stricter.</summary>
     public int Days { get; init; } = 28;
+
+    /// <summary>Early in the episode: consecutive misses that raise an amber alert (default 1, against 2 later).</summary>
+    public int ConsecutiveMissedAmber { get; init; } = 1;
+
+    /// <summary>Early in the episode: consecutive misses without contact that raise a red alert (default 2, against 3 later).</summary>
+    public int ConsecutiveMissedRed { get; init; } = 2;
+
+    /// <summary>Early in the episode: days without an attended session that raise a red alert (default 5, against 7 later).</summary>
+    public int DaysWithoutAttendance { get; init; } = 5;
+
+    /// <summary>Early in the episode: attendance ratio below this raises a drift alert (default 0.85, against 0.75 later).</summary>
+    public decimal MinimumRatio { get; init; } = 0.85m;
+
+    /// <summary>Early in the episode: week-over-week loss of hours that raises a drift alert (default 1/4, against 1/3 later).</summary>
+    public decimal DropFraction { get; init; } = 0.25m;
+
+    /// <summary>Early in the episode: unexpected positives that trigger a level-of-care review (default 2, against 3 later).</summary>
+    public int PositivesForReview { get; init; } = 2;
 }
 
 /// <summary>Drug-test results.</summary>

@@ -1,6 +1,8 @@
+using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Integration.Features.ApiClients;
+using IopPlatform.Integration.Features.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +16,8 @@ public static class IntegrationModule
 {
     public const string Tag = "Integration";
 
+    public const string DispatchOutboxJobId = "integration:dispatch-outbox";
+
     public static ModuleDescriptor AddIntegrationModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -21,6 +25,13 @@ public static class IntegrationModule
         services.AddAuthentication()
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, "API key", null);
         services.AddHostedService<BootstrapAdminApiClient>();
+        var webhooks = configuration.GetSection("Integration:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
+        services.AddSingleton(webhooks);
+        services.AddSingleton(configuration.GetSection("Integration:Email").Get<EmailOptions>() ?? new EmailOptions());
+        services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        // Deliveries go to partner URLs: never follow redirects to somewhere the partner did not register.
+        services.AddHttpClient(DispatchOutboxHandler.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton(RecurringJobDefinition.For<DispatchOutboxCommand>(DispatchOutboxJobId, webhooks.DispatchCron));
         return new ModuleDescriptor("integration", typeof(IntegrationModule).Assembly, MigrationOrder: 0);
     }
 
@@ -32,6 +43,7 @@ public static class IntegrationModule
         ListApiClientsEndpoint.Map(apiClients);
         GetApiClientEndpoint.Map(apiClients);
         RevokeApiClientEndpoint.Map(apiClients);
+        WebhookSubscriptionsEndpoint.Map(api.MapGroup(string.Empty).WithTags(Tag));
         return api;
     }
 }

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Scheduling.Contracts;
+using MediatR;
+using Microsoft.Extensions.Logging;
+
+namespace IopPlatform.Integration.Features.Webhooks;
+
+/// <summary>Webhook delivery settings (<c>Integration:Webhooks</c>).</summary>
+internal sealed class WebhookOptions
+{
+    /// <summary>Failed deliveries are retried with exponential backoff for this long, then dead-lettered.</summary>
+    public int RetryHours { get; set; } = 24;
+
+    /// <summary>Longest pause between two attempts.</summary>
+    public int MaxBackoffMinutes { get; set; } = 360;
+
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Cron of <c>integration:dispatch-outbox</c>.</summary>
+    public string DispatchCron { get; set; } = "* * * * *";
+}
+
+/// <summary>Recurring job <c>integration:dispatch-outbox</c> (every minute by default).</summary>
+internal sealed record DispatchOutboxCommand : IRequest<Unit>;
+
+/// <summary>
+/// Moves events from the modules' outboxes into webhook deliveries and emails, then delivers them. Pulling is
+/// idempotent: a delivery is unique per (event, subscription) and an email per (event, recipient), and the source
+/// events are marked dispatched only after the rows are committed, so a crash in between repeats harmlessly. Sending
+/// claims each row with a versioned update, so two job servers never POST or mail the same row at the same time.
+/// Events about a patient go to a partner only while a consent covers that patient and the event's category; otherwise
+/// the delivery is stored as <c>withheld</c> and never sent.
+/// </summary>
+internal sealed class DispatchOutboxHandler(
+    IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, IHttpClientFactory http,
+    WebhookOptions webhooks, EmailOptions email, IEmailSender sender, ILogger<DispatchOutboxHandler> logger)
+    : IRequestHandler<DispatchOutboxCommand, Unit>
+{
+    public const string HttpClientName = "webhooks";
+
+    private const string Subscriptions = $"SELECT {SubscriptionRow.Columns} FROM integration_webhook_subscription WHERE active = 1";
+
+    private const string DueDeliveries = """
+        SELECT d.id, d.event_id AS EventId, d.event_type AS EventType, d.payload, d.occurred_at AS OccurredAt, d.attempts, d.created_at AS CreatedAt,
+               d.version, s.url, s.secret
+        FROM integration_webhook_delivery d JOIN integration_webhook_subscription s ON s.id = d.subscription_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= @Now AND s.active = 1
+        ORDER BY d.next_attempt_at
+        """;
+
+    private const string Claim = "UPDATE integration_webhook_delivery SET next_attempt_at = @Lease, version = version + 1 WHERE id = @Id AND version = @Version AND status = 'pending'";
+
+    private const string Finish = """
+        UPDATE integration_webhook_delivery SET status = @Status, attempts = @Attempts, next_attempt_at = @Next, last_status_code = @Code, last_error = @Error,
+               delivered_at = @DeliveredAt, version = version + 1
+        WHERE id = @Id
+        """;
+
+    private const string InsertAttempt = """
+        INSERT INTO integration_webhook_attempt (id, delivery_id, attempt, attempted_at, status_code, error, duration_ms)
+        VALUES (@Id, @DeliveryId, @Attempt, @AttemptedAt, @StatusCode, @Error, @DurationMs)
+        """;
+
+    private const string DueEmails = """
+        SELECT id, to_address AS ToAddress, subject, body, attempts, created_at AS CreatedAt, version FROM integration_email_outbox
+        WHERE status = 'pending' AND next_attempt_at <= @Now ORDER BY next_attempt_at
+        """;
+
+    private const string ClaimEmail = "UPDATE integration_email_outbox SET next_attempt_at = @Lease, version = version + 1 WHERE id = @Id AND version = @Version AND status = 'pending'";
+
+    private const string FinishEmail = """
+        UPDATE integration_email_outbox SET status = @Status, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error, sent_at = @SentAt, version = version + 1
+        WHERE id = @Id
+        """;
+
+    private static readonly string[] Emailed = ["alert.raised", "alert.escalated"];
+
+    public async Task<Unit> Handle(DispatchOutboxCommand request, CancellationToken cancellationToken)
+    {
+        await PullAsync(cancellationToken);
+        await DeliverAsync(cancellationToken);
+        if (email.Enabled)
+        {
+            await SendEmailsAsync(cancellationToken);
+        }
+        return Unit.Value;
+    }
+
+    private sealed record OutboxEvent(Guid Id, string Source, string Type, string Payload, Guid? PatientId, IReadOnlyList<string> Notify, string? Severity, DateTimeOffset OccurredAt);
+
+    private async Task PullAsync(CancellationToken ct)
+    {
+        var enrollmentEvents = await mediator.Send(new GetPendingEnrollmentEventsQuery(200), ct);
+        var schedulingEvents = await mediator.Send(new GetPendingSchedulingEventsQuery(200), ct);
+        var events = enrollmentEvents.Select(e => new OutboxEvent(e.Id, "enrollment", e.EventType, e.Payload, e.PatientId, e.NotifyUserIds, e.Severity, e.OccurredAt))
+            .Concat(schedulingEvents.Select(e => new OutboxEvent(e.Id, "scheduling", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
+            .ToList();
+        if (events.Count == 0)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        List<SubscriptionRow> subscriptions;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            subscriptions = (await connection.QueryAsync<SubscriptionRow>(new CommandDefinition(Subscriptions, cancellationToken: ct))).AsList();
+        }
+        // Consent is asked before the transaction opens (SQLite has one writer); one answer per patient, client and category.
+        var consent = new Dictionary<(Guid, Guid, string), bool>();
+        var deliveries = new List<object>();
+        var emails = new List<object>();
+        foreach (var evt in events)
+        {
+            foreach (var subscription in subscriptions.Where(s => s.EventList.Contains(evt.Type, StringComparer.Ordinal)))
+            {
+                var allowed = true;
+                if (evt.PatientId is { } patientId && WebhookEventTypes.Category.TryGetValue(evt.Type, out var category))
+                {
+                    var key = (patientId, subscription.ApiClientId, category);
+                    if (!consent.TryGetValue(key, out allowed))
+                    {
+                        allowed = (await mediator.Send(new CheckDisclosureConsentQuery(patientId, subscription.ApiClientId, category, now), ct)).Allowed;
+                        consent[key] = allowed;
+                    }
+                }
+                deliveries.Add(new
+                {
+                    Id = Guid.CreateVersion7(),
+                    EventId = evt.Id,
+                    SubscriptionId = subscription.Id,
+                    EventType = evt.Type,
+                    evt.Source,
+                    evt.Payload,
+                    evt.OccurredAt,
+                    Status = allowed ? "pending" : "withheld",
+                    Attempts = 0,
+                    NextAttemptAt = now,
+                    CreatedAt = now,
+                    Version = 1,
+                });
+            }
+            if (email.Enabled && Emailed.Contains(evt.Type, StringComparer.Ordinal))
+            {
+                foreach (var userId in evt.Notify)
+                {
+                    if (email.AddressOf(userId) is not { } address)
+                    {
+                        logger.LogWarning("No email address for staff user {UserId}; alert email skipped", userId);
+                        continue;
+                    }
+                    var (subject, body) = AlertEmail(evt);
+                    emails.Add(new
+                    {
+                        Id = Guid.CreateVersion7(),
+                        EventId = evt.Id,
+                        RecipientUserId = userId,
+                        ToAddress = address,
+                        Subject = subject,
+                        Body = body,
+                        Status = "pending",
+                        Attempts = 0,
+                        NextAttemptAt = now,
+                        CreatedAt = now,
+                        Version = 1,
+                    });
+                }
+            }
+        }
+        var insertDelivery = dialect.InsertIgnoreDuplicate("integration_webhook_delivery",
+            ["id", "event_id", "subscription_id", "event_type", "source", "payload", "occurred_at", "status", "attempts", "next_attempt_at", "created_at", "version"],
+            ["event_id", "subscription_id"]);
+        var insertEmail = dialect.InsertIgnoreDuplicate("integration_email_outbox",
+            ["id", "event_id", "recipient_user_id", "to_address", "subject", "body", "status", "attempts", "next_attempt_at", "created_at", "version"],
+            ["event_id", "recipient_user_id"]);
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            foreach (var delivery in deliveries)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(insertDelivery, delivery, tx, cancellationToken: ct));
+            }
+            foreach (var message in emails)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(insertEmail, message, tx, cancellationToken: ct));
+            }
+            await tx.CommitAsync(ct);
+        }
+        await mediator.Send(new MarkEnrollmentEventsDispatchedCommand(events.Where(e => e.Source == "enrollment").Select(e => e.Id).ToList()), ct);
+        await mediator.Send(new MarkSchedulingEventsDispatchedCommand(events.Where(e => e.Source == "scheduling").Select(e => e.Id).ToList()), ct);
+    }
+
+    /// <summary>The minimum necessary: a count, the severity and a link; no patient name and no clinical detail.</summary>
+    private (string Subject, string Body) AlertEmail(OutboxEvent evt)
+    {
+        var alertId = PayloadJson.ReadGuid(evt.Payload, "alertId");
+        var severity = evt.Severity ?? "info";
+        var escalated = evt.Type == "alert.escalated";
+        var subject = escalated ? $"IOP: 1 alert escalated to you ({severity})" : $"IOP: 1 new {severity} alert";
+        var body = new StringBuilder()
+            .AppendLine(escalated ? $"1 {severity} alert was escalated because nobody acknowledged it in time." : $"1 new {severity} alert was assigned to you.")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Open it in the platform: {email.LinkBaseUrl.TrimEnd('/')}/alerts/{alertId}")
+            .AppendLine()
+            .AppendLine("This message holds no patient details; sign in to see them.")
+            .ToString();
+        return (subject, body);
+    }
+
+    private async Task DeliverAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        var due = (await connection.QueryAsync<DueDelivery>(new CommandDefinition(DueDeliveries + " " + dialect.Limit("@Limit"), new { Now = now, Limit = 100 }, cancellationToken: ct))).AsList();
+        var client = http.CreateClient(HttpClientName);
+        client.Timeout = TimeSpan.FromSeconds(webhooks.TimeoutSeconds);
+        foreach (var delivery in due)
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(Claim, new { delivery.Id, delivery.Version, Lease = now.AddMinutes(5) }, cancellationToken: ct)) == 0)
+            {
+                continue;
+            }
+            var attempt = delivery.Attempts + 1;
+            var timestamp = clock.GetUtcNow();
+            var body = $"{{\"type\":{JsonSerializer.Serialize(delivery.EventType)},\"timestamp\":{JsonSerializer.Serialize(delivery.OccurredAt.ToUniversalTime())},\"data\":{delivery.Payload}}}";
+            int? code = null;
+            string? error = null;
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                var id = delivery.EventId.ToString();
+                message.Headers.Add(WebhookSigner.IdHeader, id);
+                message.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                message.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(delivery.Secret, id, timestamp, body));
+                using var response = await client.SendAsync(message, ct);
+                code = (int)response.StatusCode;
+                if (!response.IsSuccessStatusCode)
+                {
+                    error = $"HTTP {code}";
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                error = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
+            }
+            watch.Stop();
+            var finishedAt = clock.GetUtcNow();
+            var ok = error is null;
+            var dead = !ok && finishedAt - delivery.CreatedAt >= TimeSpan.FromHours(webhooks.RetryHours);
+            var backoff = TimeSpan.FromMinutes(Math.Min(Math.Pow(2, attempt - 1), webhooks.MaxBackoffMinutes));
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(InsertAttempt, new
+            {
+                Id = Guid.CreateVersion7(),
+                DeliveryId = delivery.Id,
+                Attempt = attempt,
+                AttemptedAt = timestamp,
+                StatusCode = code,
+                Error = error,
+                DurationMs = (int)watch.ElapsedMilliseconds,
+            }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(Finish, new
+            {
+                delivery.Id,
+                Status = ok ? "delivered" : dead ? "dead" : "pending",
+                Attempts = attempt,
+                Next = ok || dead ? finishedAt : finishedAt + backoff,
+                Code = code,
+                Error = error,
+                DeliveredAt = ok ? finishedAt : (DateTimeOffset?)null,
+            }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            if (!ok)
+            {
+                logger.LogWarning("Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}{Dead}", delivery.Id, attempt, error, dead ? " (dead-lettered)" : string.Empty);
+            }
+        }
+    }
+
+    private async Task SendEmailsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        var due = (await connection.QueryAsync<DueEmail>(new CommandDefinition(DueEmails + " " + dialect.Limit("@Limit"), new { Now = now, Limit = 100 }, cancellationToken: ct))).AsList();
+        foreach (var message in due)
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(ClaimEmail, new { message.Id, message.Version, Lease = now.AddMinutes(5) }, cancellationToken: ct)) == 0)
+            {
+                continue;
+            }
+            string? error = null;
+            try
+            {
+                await sender.SendAsync(message.ToAddress, message.Subject, message.Body, ct);
+            }
+            catch (Exception ex) when (ex is System.Net.Mail.SmtpException or IOException or InvalidOperationException)
+            {
+                error = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
+                logger.LogWarning("Email {EmailId} failed: {Error}", message.Id, error);
+            }
+            var finishedAt = clock.GetUtcNow();
+            var attempts = message.Attempts + 1;
+            var dead = error is not null && finishedAt - message.CreatedAt >= TimeSpan.FromHours(webhooks.RetryHours);
+            await connection.ExecuteAsync(new CommandDefinition(FinishEmail, new
+            {
+                message.Id,
+                Status = error is null ? "sent" : dead ? "dead" : "pending",
+                Attempts = attempts,
+                Next = error is null || dead ? finishedAt : finishedAt + TimeSpan.FromMinutes(Math.Min(Math.Pow(2, attempts - 1), webhooks.MaxBackoffMinutes)),
+                Error = error,
+                SentAt = error is null ? finishedAt : (DateTimeOffset?)null,
+            }, cancellationToken: ct));
+        }
+    }
+
+    private sealed class DueDelivery
+    {
+        public Guid Id { get; init; }
+
+        public Guid EventId { get; init; }
+
+        public string EventType { get; init; } = string.Empty;
+
+        public string Payload { get; init; } = "{}";
+
+        public DateTimeOffset OccurredAt { get; init; }
+
+        public int Attempts { get; init; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public int Version { get; init; }
+
+        public string Url { get; init; } = string.Empty;
+
+        public string Secret { get; init; } = string.Empty;
+    }
+
+    private sealed class DueEmail
+    {
+        public Guid Id { get; init; }
+
+        public string ToAddress { get; init; } = string.Empty;
+
+        public string Subject { get; init; } = string.Empty;
+
+        public string Body { get; init; } = string.Empty;
+
+        public int Attempts { get; init; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public int Version { get; init; }
+    }
+}
