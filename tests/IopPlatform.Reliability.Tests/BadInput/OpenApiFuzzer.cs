@@ -155,6 +155,10 @@ public sealed class OpenApiFuzzer
             cases.Add(Case(operation, "Accept xml", url, body, With(headers, "Accept", "application/xml")));
             cases.Add(Case(operation, "huge purpose of use", url, body, With(headers, "X-Purpose-Of-Use", new string('p', 5000))));
             cases.Add(Case(operation, "script in purpose of use", url, body, With(headers, "X-Purpose-Of-Use", "<script>alert(1)</script>")));
+            cases.Add(Case(operation, "repeated query parameter", url + separator + "limit=1&limit=2", body, headers));
+            cases.Add(Case(operation, "unicode query value", url + separator + "q=" + Uri.EscapeDataString("𝕏'; DROP TABLE x;--"), body, headers));
+            cases.Add(Case(operation, "garbage If-None-Match", url, body, With(headers, "If-None-Match", "garbage")));
+            cases.Add(Case(operation, "Range header", url, body, With(headers, "Range", "bytes=0-1")));
         }
 
         // Headers: broken preconditions and idempotency keys.

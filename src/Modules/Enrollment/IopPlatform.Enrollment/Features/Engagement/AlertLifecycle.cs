@@ -240,7 +240,7 @@ internal static class AlertLifecycleEndpoint
         group.MapPost($"/alerts/{{alertId:guid}}/{path}", async (Guid alertId, HttpRequest http, HttpResponse response, IMediator mediator, CancellationToken ct) =>
             {
                 var version = ETag.RequireIfMatch(http);
-                var body = http.ContentLength > 0 ? await http.ReadFromJsonAsync<ChangeAlertRequest>(ct) : null;
+                var body = await OptionalJsonBody.ReadAsync<ChangeAlertRequest>(http, ct);
                 var alert = await mediator.Send((body ?? new ChangeAlertRequest(null, null)) with { AlertId = alertId, Transition = transition, ExpectedVersion = version }, ct);
                 ETag.Set(response, alert.Version);
                 return alert;

@@ -131,15 +131,7 @@ internal static class EnrollmentsEndpoint
     private static async Task<TRequest> ReadBodyAsync<TRequest>(HttpRequest request, string action, bool required, CancellationToken ct)
         where TRequest : TransitionRequest
     {
-        TRequest? body = null;
-        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
-        {
-            if (!request.HasJsonContentType())
-            {
-                throw new BadHttpRequestException("Send the body as application/json.", StatusCodes.Status415UnsupportedMediaType);
-            }
-            body = await request.ReadFromJsonAsync<TRequest>(ct);
-        }
+        var body = await OptionalJsonBody.ReadAsync<TRequest>(request, ct);
         if (typeof(TRequest) == typeof(SimpleTransitionRequest))
         {
             body ??= (TRequest)(TransitionRequest)new SimpleTransitionRequest(null);

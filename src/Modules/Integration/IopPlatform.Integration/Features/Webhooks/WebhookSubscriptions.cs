@@ -79,7 +79,7 @@ internal sealed class CreateSubscriptionValidator : AbstractValidator<CreateSubs
             .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             .WithMessage("Url must be an absolute http(s) URL.");
         RuleFor(x => x.Events).NotEmpty();
-        RuleForEach(x => x.Events).Must(e => WebhookEventTypes.Category.ContainsKey(e))
+        RuleForEach(x => x.Events).Cascade(CascadeMode.Stop).NotNull().Must(e => WebhookEventTypes.Category.ContainsKey(e))
             .WithMessage($"'{{PropertyValue}}' is not an event type; use: {string.Join(", ", WebhookEventTypes.All)}.");
     }
 }
