@@ -18,6 +18,8 @@ internal static class ObservabilitySetup
 {
     public const string ServiceName = "iop-platform";
 
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static void AddObservability(this WebApplicationBuilder builder)
     {
         if (builder.Environment.IsProduction())
@@ -35,6 +37,10 @@ internal static class ObservabilitySetup
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         }
+
+        // The host's request lines carry the query string, and a patient search puts a name or MRN there: whatever level
+        // an operator sets for Microsoft.AspNetCore, these lines stay off (the traces carry method, route and status).
+        builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.Warning);
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(ObservabilitySetup).Assembly.GetName().Version?.ToString()))

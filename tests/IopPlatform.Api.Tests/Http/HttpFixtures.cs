@@ -14,8 +14,16 @@ namespace IopPlatform.Api.Tests.Http;
 /// The API with three test hooks: a gate that can hold one request inside its handler, every log line captured (at
 /// Trace level), and every finished span exported to memory.
 /// </summary>
-public abstract class HttpApi(DatabaseEngine engine) : ApiFactory(engine)
+public abstract class HttpApi : ApiFactory
 {
+    protected HttpApi(DatabaseEngine engine)
+        : base(engine)
+    {
+        // An operator at full verbosity for the framework: patient data must still stay out of the logs.
+        Set("Logging:LogLevel:Default", "Trace");
+        Set("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
+    }
+
     public RequestGate Gate { get; } = new();
 
     public CapturedLogs Logs { get; } = new();
@@ -28,7 +36,8 @@ public abstract class HttpApi(DatabaseEngine engine) : ApiFactory(engine)
         // Registered last, so innermost: validation has passed when a request waits here.
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(GateBehavior<,>));
         services.AddSingleton<ILoggerProvider>(Logs);
-        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(CapturedLogs).FullName, null, LogLevel.Trace, null)));
+        // Every level of the platform's own categories; framework categories as the app's logging configuration says.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(CapturedLogs).FullName, "IopPlatform", LogLevel.Trace, null)));
         services.ConfigureOpenTelemetryTracerProvider(b => b.AddInMemoryExporter(Spans));
     }
 
