@@ -28,6 +28,19 @@ public interface ICurrentCaller
     bool IsInRole(string role);
 }
 
+public static class CallerExtensions
+{
+    /// <summary>
+    /// A recipient outside the organisation (42 CFR Part 2): a caller in the partner role, or any API client other than
+    /// the organisation's own admin clients. Such callers see a patient's records only under a consent.
+    /// </summary>
+    public static bool IsExternalRecipient(this ICurrentCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.IsInRole(Roles.Partner) || (caller.ApiClientId is not null && !caller.IsInRole(Roles.Admin));
+    }
+}
+
 public static class CallerClaims
 {
     public const string ActorType = "iop:actor_type";

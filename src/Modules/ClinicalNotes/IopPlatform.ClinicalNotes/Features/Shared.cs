@@ -27,7 +27,7 @@ internal static class NotesRoles
     /// <summary>Managers of clinician credentials.</summary>
     public static readonly string[] CredentialManagers = [Roles.Admin, Roles.Supervisor];
 
-    public static bool IsPartner(ICurrentCaller caller) => caller.ApiClientId is not null || caller.IsInRole(Roles.Partner);
+    public static bool IsPartner(ICurrentCaller caller) => caller.IsExternalRecipient();
 }
 
 internal static class NotesAudit

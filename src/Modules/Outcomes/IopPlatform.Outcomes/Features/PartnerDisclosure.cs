@@ -21,7 +21,7 @@ internal sealed class OutcomesDisclosureLog
 /// </summary>
 internal sealed class PartnerDisclosure(ICurrentCaller caller, IMediator mediator, TimeProvider clock, OutcomesDisclosureLog log)
 {
-    public bool IsPartner => caller.ApiClientId is not null || caller.IsInRole(Roles.Partner);
+    public bool IsPartner => caller.IsExternalRecipient();
 
     /// <summary>Staff pass; a partner without a consent for <paramref name="category"/> gets <paramref name="notFound"/>.</summary>
     public async Task EnsureAsync(Guid patientId, string category, NotFoundException notFound, CancellationToken ct)

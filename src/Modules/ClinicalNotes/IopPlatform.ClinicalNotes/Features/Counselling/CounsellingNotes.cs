@@ -197,7 +197,7 @@ internal sealed class CounsellingNotesHandler(IDbConnectionFactory db, IMediator
     /// <summary>An API client never reaches a counselling note, whatever roles its key carries.</summary>
     private void RequireStaffClinician(Guid? id = null)
     {
-        if (caller.ApiClientId is not null || caller.IsInRole(Roles.Partner))
+        if (caller.IsExternalRecipient())
         {
             throw new NotFoundException("Counselling note", id?.ToString() ?? "new");
         }

@@ -83,7 +83,7 @@ internal sealed class PartnerAccess(ICurrentCaller caller, TimeProvider clock, D
         VALUES (@Id, @PatientId, @RecipientApiClientId, @ConsentId, @Category, @Purpose, @DisclosedAt)
         """;
 
-    public bool IsPartner => caller.ApiClientId is not null || caller.IsInRole(Roles.Partner);
+    public bool IsPartner => caller.IsExternalRecipient();
 
     public Guid PartnerId => caller.ApiClientId ?? throw new ForbiddenException("This partner credential carries no API client id.");
 
