@@ -134,31 +134,41 @@ public sealed class MilestoneRulesTests
     [Theory]
     [InlineData("improving", 1, true)]
     [InlineData("achieved", 1, true)]
-    [InlineData("in-progress", 1, false)]
+    [InlineData("achieved", 2, true)]
+    [InlineData("in_progress", 1, false)]
+    [InlineData("sustaining", 1, false)]
+    [InlineData("not_achieved", 1, false)]
     [InlineData("achieved", 0, false)]
     public void Relationships_need_goal_progress_and_family_involvement(string goalStatus, int familySessions, bool met)
     {
-        var goal = new GoalFact(Guid.CreateVersion7(), goalStatus);
-        var sessions = Enumerable.Range(0, familySessions).Select(i => new SessionFact(Guid.CreateVersion7(), DaysAgo(i + 3))).ToList();
+        var goal = new GoalFact(Guid.CreateVersion7(), goalStatus, DaysAgo(4));
+        var sessions = Enumerable.Range(0, familySessions).Select(i => new SessionFact(Guid.CreateVersion7(), DaysAgo(i + 3), "late")).ToList();
 
         var result = MilestoneRules.Relationships(new RelationshipsInput([goal], sessions));
 
         Assert.Equal(met, result.Met);
         Assert.False(result.EvidenceUnavailable);
-        Assert.Equal(met, result.Evidence.Any(e => e.Kind == "goal") && result.Evidence.Any(e => e.Kind == "session"));
+        var goalEvidence = Assert.Single(result.Evidence, e => e.Kind == "goal");
+        Assert.Equal((goal.Id, goal.StatusChangedAt, $"Relationships goal {goalStatus}"), (goalEvidence.Id, goalEvidence.At, goalEvidence.Detail));
+        Assert.Equal(sessions.Select(x => x.Id).Order(), result.Evidence.Where(e => e.Kind == "session").Select(e => e.Id!.Value).Order());
+        Assert.StartsWith(met ? "Met: relationships goal" : "Not met:", result.Basis, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Relationships_and_coping_without_their_source_are_not_met_and_say_why()
+    public void Relationships_prefers_the_achieved_goal_and_says_what_is_missing()
     {
-        var relationships = MilestoneRules.Relationships(null);
-        var coping = MilestoneRules.CopingSkills(null);
+        var improving = new GoalFact(Guid.CreateVersion7(), "improving", DaysAgo(2));
+        var achieved = new GoalFact(Guid.CreateVersion7(), "achieved", DaysAgo(9));
+        var session = new SessionFact(Guid.CreateVersion7(), DaysAgo(3));
 
-        Assert.False(relationships.Met);
-        Assert.True(relationships.EvidenceUnavailable);
-        Assert.Contains("evidence unavailable", relationships.Basis, StringComparison.Ordinal);
-        Assert.False(coping.Met);
-        Assert.True(coping.EvidenceUnavailable);
+        var met = MilestoneRules.Relationships(new RelationshipsInput([improving, achieved], [session]));
+        var noGoal = MilestoneRules.Relationships(new RelationshipsInput([], [session]));
+        var noSession = MilestoneRules.Relationships(new RelationshipsInput([improving], []));
+
+        Assert.Equal(achieved.Id, Assert.Single(met.Evidence, e => e.Kind == "goal").Id);
+        Assert.Contains($"1 family session(s) attended, the latest on {session.At:yyyy-MM-dd}", met.Basis, StringComparison.Ordinal);
+        Assert.Equal("Not met: no relationships goal on the treatment plan; 1 family session(s) attended, the latest on " + $"{session.At:yyyy-MM-dd}.", noGoal.Basis);
+        Assert.Equal("Not met: relationships goal improving but no family or significant-other session attended.", noSession.Basis);
     }
 
     [Theory]
@@ -169,9 +179,28 @@ public sealed class MilestoneRulesTests
     [InlineData(false, false, "achieved", false)]
     public void Coping_needs_a_reviewed_plan_and_a_coping_goal_achieved_or_sustaining(bool hasPlan, bool reviewed, string goalStatus, bool met)
     {
-        var input = new CopingInput(hasPlan ? Guid.CreateVersion7() : null, reviewed ? DaysAgo(2) : null, [new GoalFact(Guid.CreateVersion7(), goalStatus)]);
+        var planId = hasPlan ? Guid.CreateVersion7() : (Guid?)null;
+        var goal = new GoalFact(Guid.CreateVersion7(), goalStatus, DaysAgo(1));
+        var input = new CopingInput(planId, reviewed ? DaysAgo(2) : null, [goal]);
 
-        Assert.Equal(met, MilestoneRules.CopingSkills(input).Met);
+        var result = MilestoneRules.CopingSkills(input);
+
+        Assert.Equal(met, result.Met);
+        Assert.False(result.EvidenceUnavailable);
+        Assert.Equal(hasPlan && reviewed, result.Evidence.Any(e => e.Kind == "relapse_prevention_plan" && e.Id == planId && e.At == DaysAgo(2)));
+        Assert.Contains(result.Evidence, e => e.Kind == "goal" && e.Id == goal.Id && e.Detail == $"Coping goal {goalStatus}");
+        Assert.Contains(reviewed ? $"relapse-prevention plan reviewed {DaysAgo(2):yyyy-MM-dd}" : "no reviewed relapse-prevention plan", result.Basis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Coping_without_goals_lists_none_and_with_unqualified_goals_lists_their_statuses()
+    {
+        var none = MilestoneRules.CopingSkills(new CopingInput(Guid.CreateVersion7(), DaysAgo(1), []));
+        var notYet = MilestoneRules.CopingSkills(new CopingInput(Guid.CreateVersion7(), DaysAgo(1), [new GoalFact(Guid.CreateVersion7(), "improving"), new GoalFact(Guid.CreateVersion7(), "worsening")]));
+
+        Assert.Contains("no coping goal on the treatment plan", none.Basis, StringComparison.Ordinal);
+        Assert.Contains("no coping goal is achieved or sustaining (improving, worsening)", notYet.Basis, StringComparison.Ordinal);
+        Assert.Equal(2, notYet.Evidence.Count(e => e.Kind == "goal"));
     }
 
     [Theory]
@@ -195,32 +224,45 @@ public sealed class MilestoneRulesTests
 
     [Theory]
     // Two activities inside the 14 days (today and the 13 before) meet it with a plan; day 14 is outside.
-    [InlineData(new[] { 0, 13 }, true, true)]
-    [InlineData(new[] { 0, 14 }, true, false)]
-    [InlineData(new[] { 5 }, true, false)]
-    [InlineData(new[] { 1, 2, 3 }, true, true)]
-    [InlineData(new[] { 1, 2 }, false, false)]
-    public void Support_and_aftercare_needs_a_plan_and_two_recent_activities(int[] daysAgo, bool hasPlan, bool met)
+    [InlineData(new[] { 0, 13 }, "in_progress", true)]
+    [InlineData(new[] { 0, 14 }, "achieved", false)]
+    [InlineData(new[] { 5 }, "achieved", false)]
+    [InlineData(new[] { 1, 2, 3 }, "worsening", true)]
+    [InlineData(new[] { 1, 2 }, "not_achieved", false)]
+    [InlineData(new[] { 1, 2 }, null, false)]
+    public void Support_and_aftercare_needs_an_aftercare_plan_and_two_recent_activities(int[] daysAgo, string? aftercareStatus, bool met)
     {
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
         var activities = daysAgo.Select(d => new ActivityFact(Guid.CreateVersion7(), today.AddDays(-d), "twelve_step")).ToList();
+        var goals = aftercareStatus is null ? new List<GoalFact>() : [new GoalFact(Guid.CreateVersion7(), aftercareStatus, DaysAgo(3))];
 
-        var result = MilestoneRules.SupportAndAftercare(today, new AftercareInput(hasPlan ? Guid.CreateVersion7() : null), activities);
+        var result = MilestoneRules.SupportAndAftercare(today, new AftercareInput(goals), activities);
 
         Assert.Equal(met, result.Met);
+        Assert.False(result.EvidenceUnavailable);
         Assert.Equal(daysAgo.Count(d => d <= 13), result.Evidence.Count(e => e.Kind == "support_activity"));
+        Assert.Equal(goals.Select(g => g.Id), result.Evidence.Where(e => e.Kind == "goal").Select(e => e.Id!.Value));
+        var planText = aftercareStatus switch
+        {
+            null => "no aftercare plan (no aftercare goal)",
+            "not_achieved" => "no aftercare plan (every aftercare goal not_achieved)",
+            _ => $"aftercare plan (aftercare goal {aftercareStatus})",
+        };
+        Assert.Contains(planText, result.Basis, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Support_without_aftercare_source_is_not_met_even_with_activities()
+    public void Aftercare_plan_is_the_most_advanced_aftercare_goal_not_given_up()
     {
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        var abandoned = new GoalFact(Guid.CreateVersion7(), "not_achieved", DaysAgo(1));
+        var current = new GoalFact(Guid.CreateVersion7(), "improving", DaysAgo(5));
         var activities = new[] { new ActivityFact(Guid.CreateVersion7(), today, "smart_recovery"), new ActivityFact(Guid.CreateVersion7(), today.AddDays(-1), "alumni_mentorship") };
 
-        var result = MilestoneRules.SupportAndAftercare(today, null, activities);
+        var result = MilestoneRules.SupportAndAftercare(today, new AftercareInput([abandoned, current]), activities);
 
-        Assert.False(result.Met);
-        Assert.True(result.EvidenceUnavailable);
+        Assert.True(result.Met);
+        Assert.Equal(current.Id, Assert.Single(result.Evidence, e => e.Kind == "goal").Id);
         Assert.Contains("2 mutual-support/alumni activities", result.Basis, StringComparison.Ordinal);
     }
 }

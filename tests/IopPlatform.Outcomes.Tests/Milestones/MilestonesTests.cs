@@ -79,10 +79,11 @@ public abstract class MilestonesTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal(4, abstinence.Evidence.Count(x => x.Kind == "drug_test"));
         Assert.Contains("reliable improvement", result.Milestones[1].Basis, StringComparison.Ordinal);
         Assert.Equal(2, result.Milestones[1].Evidence.Count);
-        Assert.True(result.Milestones[2].EvidenceUnavailable);
-        Assert.True(result.Milestones[3].EvidenceUnavailable);
+        Assert.All(result.Milestones, m => Assert.False(m.EvidenceUnavailable));
+        Assert.Equal("Not met: no relationships goal on the treatment plan; no family or significant-other session attended.", result.Milestones[2].Basis);
+        Assert.Equal("Not met: no reviewed relapse-prevention plan; no coping goal on the treatment plan.", result.Milestones[3].Basis);
         Assert.Equal("recovery_check", Assert.Single(result.Milestones[4].Evidence).Kind);
-        Assert.True(result.Milestones[5].EvidenceUnavailable);
+        Assert.StartsWith("Not met: no aftercare plan (no aftercare goal); 2 mutual-support/alumni activities", result.Milestones[5].Basis, StringComparison.Ordinal);
         Assert.Equal(2, result.Milestones[5].Evidence.Count(x => x.Kind == "support_activity"));
         Assert.All(result.Milestones.Where(m => m.Met), m => Assert.Equal(Now, m.FirstAchievedAt));
 

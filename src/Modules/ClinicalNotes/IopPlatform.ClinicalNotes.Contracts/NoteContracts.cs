@@ -111,6 +111,9 @@ public sealed record RelapsePreventionPlanStatusDto
     /// <summary>A plan exists.</summary>
     public required bool Exists { get; init; }
 
+    /// <summary>The plan's id, when it exists (evidence for Outcomes' coping-skills milestone).</summary>
+    public Guid? PlanId { get; init; }
+
     /// <summary>When it was last written or reviewed (UTC), when it exists.</summary>
     public DateTimeOffset? ReviewedAt { get; init; }
 }

@@ -30,7 +30,7 @@ public sealed record MilestoneDto
     /// <summary>True when met now.</summary>
     public required bool Met { get; init; }
 
-    /// <summary>True when a source module cannot be asked yet, so the milestone cannot be met.</summary>
+    /// <summary>True when a source module cannot be asked, so the milestone cannot be met (every source answers today; kept so clients need not change).</summary>
     public required bool EvidenceUnavailable { get; init; }
 
     /// <summary>Why it is met or not.</summary>

@@ -212,7 +212,7 @@ internal sealed class RelapsePreventionPlansHandler(IDbConnectionFactory db, ISq
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var row = await FindAsync(connection, request.EnrollmentId, cancellationToken);
-        return new RelapsePreventionPlanStatusDto { EnrollmentId = request.EnrollmentId, Exists = row is not null, ReviewedAt = row?.ReviewedAt };
+        return new RelapsePreventionPlanStatusDto { EnrollmentId = request.EnrollmentId, Exists = row is not null, PlanId = row?.Id, ReviewedAt = row?.ReviewedAt };
     }
 
     public async Task<IReadOnlyList<GoalStatusDto>> Handle(GetGoalStatusesQuery request, CancellationToken cancellationToken)

@@ -3,10 +3,12 @@ using Dapper;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.ClinicalNotes.Contracts;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
+using IopPlatform.Scheduling.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +17,8 @@ using Microsoft.AspNetCore.Routing;
 namespace IopPlatform.Outcomes.Features.Milestones;
 
 /// <summary>
-/// Computes the six milestones from this module's data and records each one met for the first time (publishing
+/// Computes the six milestones from this module's data, ClinicalNotes' goals and relapse-prevention plan and
+/// Scheduling's family-session attendance, and records each one met for the first time (publishing
 /// <see cref="MilestoneAchieved"/> once per milestone per enrollment, guarded by a unique key).
 /// </summary>
 internal sealed record EvaluateMilestonesQuery(Guid EnrollmentId) : IRequest<MilestonesDto>, IAuditedRequest
@@ -104,8 +107,10 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // Ask the other modules before opening anything here: on SQLite their connections would wait on our write lock.
+        var external = await GatherExternalAsync(profile.EnrollmentId, cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
-        var results = await EvaluateAsync(connection, profile, now, today, cancellationToken);
+        var results = await EvaluateAsync(connection, profile, external, now, today, cancellationToken);
 
         var newlyAchieved = new List<MilestoneAchieved>();
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -146,7 +151,26 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
         };
     }
 
-    private async Task<IReadOnlyList<MilestoneResult>> EvaluateAsync(DbConnection connection, EnrollmentClinicalProfileDto profile, DateTimeOffset now, DateOnly today, CancellationToken ct)
+    /// <summary>Evidence owned by other modules: treatment-plan goals and the relapse-prevention plan, family sessions attended.</summary>
+    private sealed record ExternalEvidence(RelationshipsInput Relationships, CopingInput Coping, AftercareInput Aftercare);
+
+    private async Task<ExternalEvidence> GatherExternalAsync(Guid enrollmentId, CancellationToken ct)
+    {
+        var goals = await mediator.Send(new GetGoalStatusesQuery(enrollmentId), ct);
+        var plan = await mediator.Send(new GetRelapsePreventionPlanQuery(enrollmentId), ct);
+        var family = await mediator.Send(new GetFamilyInvolvementQuery([enrollmentId]), ct);
+
+        List<GoalFact> Of(string category) =>
+            goals.Where(g => g.Category == category).Select(g => new GoalFact(g.GoalId, g.Status, g.StatusChangedAt)).ToList();
+
+        var sessions = family.Where(f => f.EnrollmentId == enrollmentId).Select(f => new SessionFact(f.SessionId, f.StartsAt, f.Status)).ToList();
+        return new ExternalEvidence(
+            new RelationshipsInput(Of(GoalCategories.Relationships), sessions),
+            new CopingInput(plan.Exists ? plan.PlanId : null, plan.Exists ? plan.ReviewedAt : null, Of(GoalCategories.CopingSkills)),
+            new AftercareInput(Of(GoalCategories.Aftercare)));
+    }
+
+    private async Task<IReadOnlyList<MilestoneResult>> EvaluateAsync(DbConnection connection, EnrollmentClinicalProfileDto profile, ExternalEvidence external, DateTimeOffset now, DateOnly today, CancellationToken ct)
     {
         var enrollment = new { profile.EnrollmentId };
         var tests = (await connection.QueryAsync<TestRow>(new CommandDefinition(Tests, enrollment, cancellationToken: ct)))
@@ -168,15 +192,14 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
         List<ScoreFact> Of(string instrument) =>
             scores.Where(s => s.Instrument == instrument && s.Total is not null).Select(s => new ScoreFact(s.Id, s.AdministeredAt, s.Total!.Value)).ToList();
 
-        // Milestones 3, 4 and the aftercare half of 6 need ClinicalNotes and Scheduling, whose contracts do not exist yet.
         return
         [
             MilestoneRules.SustainedAbstinence(now, profile.AdmittedAt, tests, useReports),
             MilestoneRules.EmotionalWellbeing(Of(Instrument.Phq9), Of(Instrument.Gad7)),
-            MilestoneRules.Relationships(null),
-            MilestoneRules.CopingSkills(null),
+            MilestoneRules.Relationships(external.Relationships),
+            MilestoneRules.CopingSkills(external.Coping),
             MilestoneRules.StableLiving(check is null ? null : new RecoveryCheckFact(check.Id, check.CheckedAt, check.Housing, check.SubstanceFreeIncome)),
-            MilestoneRules.SupportAndAftercare(today, null, activities),
+            MilestoneRules.SupportAndAftercare(today, external.Aftercare, activities),
         ];
     }
 }
@@ -189,7 +212,7 @@ internal static class GetMilestonesEndpoint
             .RequireRoles(Roles.Staff)
             .WithName("GetMilestones")
             .WithSummary("The six completion milestones")
-            .WithDescription("Each milestone computed now from the enrollment's data: met or not, the basis in words and the evidence (tests, scores, checks, activities). Milestones 3, 4 and the aftercare part of 6 report evidence unavailable until ClinicalNotes and Scheduling provide goal statuses, plans and family-session attendance.")
+            .WithDescription("Each milestone computed now from the enrollment's data: met or not, the basis in words and the evidence (drug tests, scores, treatment-plan goals with their status, the relapse-prevention plan, family sessions attended, recovery checks, support activities). The aftercare plan of milestone 6 is an aftercare goal whose status is not not_achieved. Each milestone met is announced once (MilestoneAchieved).")
             .Produces<MilestonesDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -1,3 +1,4 @@
+using IopPlatform.ClinicalNotes.Contracts;
 using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
 
@@ -28,18 +29,22 @@ internal sealed record UseReportFact(Guid Id, DateTimeOffset At, string Detail);
 
 internal sealed record ScoreFact(Guid Id, DateTimeOffset At, int Total);
 
-internal sealed record GoalFact(Guid Id, string Status);
+/// <summary>A treatment-plan goal from ClinicalNotes: its id, FHIR achievement status and when that status was set.</summary>
+internal sealed record GoalFact(Guid Id, string Status, DateTimeOffset? StatusChangedAt = null);
 
-internal sealed record SessionFact(Guid Id, DateTimeOffset At);
+/// <summary>A family-therapy session the patient attended (Scheduling), with the attendance status.</summary>
+internal sealed record SessionFact(Guid Id, DateTimeOffset At, string Status = "present");
 
-/// <summary>What ClinicalNotes and Scheduling say about relationships; null when those modules cannot be asked yet.</summary>
+/// <summary>What ClinicalNotes (relationships goals) and Scheduling (family sessions attended) say about relationships.</summary>
 internal sealed record RelationshipsInput(IReadOnlyList<GoalFact> RelationshipGoals, IReadOnlyList<SessionFact> FamilySessionsAttended);
 
+/// <summary>The relapse-prevention plan (id and when it was last written or reviewed, both null without a plan) and the coping goals.</summary>
 internal sealed record CopingInput(Guid? RelapsePreventionPlanId, DateTimeOffset? PlanReviewedAt, IReadOnlyList<GoalFact> CopingGoals);
 
 internal sealed record RecoveryCheckFact(Guid Id, DateTimeOffset CheckedAt, string Housing, bool SubstanceFreeIncome);
 
-internal sealed record AftercareInput(Guid? AftercarePlanId);
+/// <summary>The treatment plan's aftercare goals: an aftercare goal is the aftercare plan (ClinicalNotes' GoalCategories).</summary>
+internal sealed record AftercareInput(IReadOnlyList<GoalFact> AftercareGoals);
 
 internal sealed record ActivityFact(Guid Id, DateOnly Date, string Kind);
 
@@ -54,7 +59,6 @@ internal static class MilestoneRules
     public const int ModerateBandStartsAt = 10;
     public const int SupportActivitiesRequired = 2;
     public const int SupportWindowDays = 14;
-    public const string Unavailable = "evidence unavailable";
 
     /// <summary>
     /// (1) Abstinent for at least 30 days — counted from admission or from the last disqualifying test or self-reported
@@ -153,55 +157,48 @@ internal static class MilestoneRules
             : new(2, code, false, false, $"Not met: no reliable improvement and latest scores not all below the moderate band ({scoresText}).", evidence);
     }
 
-    /// <summary>(3) A relationships goal improving or achieved, with family or significant-other involvement (a family session attended).</summary>
-    public static MilestoneResult Relationships(RelationshipsInput? input)
+    /// <summary>
+    /// (3) A relationships goal <c>improving</c> or <c>achieved</c>, with family or significant-other involvement: at least
+    /// one family-therapy session attended (present, late or left early), at any time during the episode.
+    /// </summary>
+    public static MilestoneResult Relationships(RelationshipsInput input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         const string code = MilestoneCodes.Relationships;
-        if (input is null)
-        {
-            return new(3, code, false, true, "Not met: evidence unavailable until ClinicalNotes provides goal statuses and Scheduling family-session attendance.", []);
-        }
-        var goal = input.RelationshipGoals.FirstOrDefault(g => g.Status is "improving" or "achieved");
-        var session = input.FamilySessionsAttended.OrderByDescending(s => s.At).FirstOrDefault();
-        var evidence = new List<Evidence>();
-        if (goal is not null)
-        {
-            evidence.Add(new("goal", goal.Id, null, $"Relationships goal {goal.Status}"));
-        }
-        if (session is not null)
-        {
-            evidence.Add(new("session", session.Id, session.At, "Family session attended"));
-        }
-        var met = goal is not null && session is not null;
-        var basis = met ? "Met: relationships goal improving or achieved, with a family session attended."
-            : goal is null ? "Not met: no relationships goal is improving or achieved."
-            : "Not met: no family or significant-other session attended.";
+        var goal = Best(input.RelationshipGoals, GoalStatuses.Achieved, GoalStatuses.Improving);
+        var sessions = input.FamilySessionsAttended.OrderByDescending(s => s.At).ThenBy(s => s.Id).ToList();
+        var evidence = GoalEvidence("Relationships", goal, input.RelationshipGoals);
+        evidence.AddRange(sessions.Select(s => new Evidence("session", s.Id, s.At, $"Family therapy session attended ({s.Status})")));
+        var met = goal is not null && sessions.Count > 0;
+        var sessionText = sessions.Count == 0 ? "no family or significant-other session attended"
+            : $"{sessions.Count} family session(s) attended, the latest on {sessions[0].At:yyyy-MM-dd}";
+        var basis = met ? $"Met: relationships goal {goal!.Status}, with {sessionText}."
+            : goal is null ? $"Not met: {NoGoal("relationships", "improving or achieved", input.RelationshipGoals)}; {sessionText}."
+            : $"Not met: relationships goal {goal.Status} but {sessionText}.";
         return new(3, code, met, false, basis, evidence);
     }
 
-    /// <summary>(4) A reviewed relapse-prevention plan and a coping goal achieved or sustaining.</summary>
-    public static MilestoneResult CopingSkills(CopingInput? input)
+    /// <summary>
+    /// (4) A reviewed relapse-prevention plan (one exists with a review time: writing or revising it records who
+    /// reviewed it and when) and a coping-skills goal <c>achieved</c> or <c>sustaining</c>.
+    /// </summary>
+    public static MilestoneResult CopingSkills(CopingInput input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         const string code = MilestoneCodes.CopingSkills;
-        if (input is null)
-        {
-            return new(4, code, false, true, "Not met: evidence unavailable until ClinicalNotes provides the relapse-prevention plan and goal statuses.", []);
-        }
         var evidence = new List<Evidence>();
         var reviewed = input.RelapsePreventionPlanId is not null && input.PlanReviewedAt is not null;
         if (reviewed)
         {
-            evidence.Add(new("relapse_prevention_plan", input.RelapsePreventionPlanId, input.PlanReviewedAt, "Relapse-prevention plan reviewed"));
+            evidence.Add(new("relapse_prevention_plan", input.RelapsePreventionPlanId, input.PlanReviewedAt, $"Relapse-prevention plan reviewed {input.PlanReviewedAt:yyyy-MM-dd}"));
         }
-        var goal = input.CopingGoals.FirstOrDefault(g => g.Status is "achieved" or "sustaining");
-        if (goal is not null)
-        {
-            evidence.Add(new("goal", goal.Id, null, $"Coping goal {goal.Status}"));
-        }
+        var goal = Best(input.CopingGoals, GoalStatuses.Achieved, GoalStatuses.Sustaining);
+        evidence.AddRange(GoalEvidence("Coping", goal, input.CopingGoals));
         var met = reviewed && goal is not null;
-        var basis = met ? "Met: relapse-prevention plan reviewed and a coping goal achieved or sustaining."
-            : !reviewed ? "Not met: no reviewed relapse-prevention plan."
-            : "Not met: no coping goal is achieved or sustaining.";
+        var planText = reviewed ? $"relapse-prevention plan reviewed {input.PlanReviewedAt:yyyy-MM-dd}" : "no reviewed relapse-prevention plan";
+        var basis = met ? $"Met: {planText} and coping goal {goal!.Status}."
+            : goal is null ? $"Not met: {planText}; {NoGoal("coping", "achieved or sustaining", input.CopingGoals)}."
+            : $"Not met: {planText} (coping goal {goal.Status}).";
         return new(4, code, met, false, basis, evidence);
     }
 
@@ -223,28 +220,44 @@ internal static class MilestoneRules
         return new(5, code, met, false, basis, evidence);
     }
 
-    /// <summary>(6) An aftercare plan plus at least two mutual-support or alumni activities in the last 14 days (today and the 13 before).</summary>
-    public static MilestoneResult SupportAndAftercare(DateOnly today, AftercareInput? aftercare, IReadOnlyList<ActivityFact> activities)
+    /// <summary>
+    /// (6) An aftercare plan — an aftercare goal on the treatment plan whose status is anything but
+    /// <c>not_achieved</c> (a plan given up does not count) — plus at least two mutual-support or alumni activities
+    /// in the last 14 days (today and the 13 before).
+    /// </summary>
+    public static MilestoneResult SupportAndAftercare(DateOnly today, AftercareInput aftercare, IReadOnlyList<ActivityFact> activities)
     {
+        ArgumentNullException.ThrowIfNull(aftercare);
         ArgumentNullException.ThrowIfNull(activities);
         const string code = MilestoneCodes.SupportAndAftercare;
         var first = today.AddDays(-(SupportWindowDays - 1));
         var recent = activities.Where(a => a.Date >= first && a.Date <= today).OrderByDescending(a => a.Date).ToList();
-        var evidence = recent.Select(a => new Evidence("support_activity", a.Id, null, $"{a.Kind} on {a.Date:yyyy-MM-dd}")).ToList();
+        var plan = Best(aftercare.AftercareGoals, GoalStatuses.Achieved, GoalStatuses.Sustaining, GoalStatuses.Improving, GoalStatuses.InProgress, GoalStatuses.NoChange, GoalStatuses.Worsening);
+        var evidence = GoalEvidence("Aftercare", plan, aftercare.AftercareGoals);
+        evidence.AddRange(recent.Select(a => new Evidence("support_activity", a.Id, null, $"{a.Kind} on {a.Date:yyyy-MM-dd}")));
         var enoughActivity = recent.Count >= SupportActivitiesRequired;
         var activityText = $"{recent.Count} mutual-support/alumni activities since {first:yyyy-MM-dd} ({SupportActivitiesRequired} needed)";
-        if (aftercare is null)
-        {
-            return new(6, code, false, true, $"Not met: aftercare plan evidence unavailable until ClinicalNotes provides it; {activityText}.", evidence);
-        }
-        if (aftercare.AftercarePlanId is { } planId)
-        {
-            evidence.Insert(0, new("aftercare_plan", planId, null, "Aftercare plan"));
-        }
-        var met = aftercare.AftercarePlanId is not null && enoughActivity;
-        var basis = met ? $"Met: aftercare plan and {activityText}."
-            : aftercare.AftercarePlanId is null ? $"Not met: no aftercare plan; {activityText}."
-            : $"Not met: {activityText}.";
+        var met = plan is not null && enoughActivity;
+        var basis = met ? $"Met: aftercare plan (aftercare goal {plan!.Status}) and {activityText}."
+            : plan is null ? $"Not met: no aftercare plan ({(aftercare.AftercareGoals.Count == 0 ? "no aftercare goal" : "every aftercare goal not_achieved")}); {activityText}."
+            : $"Not met: aftercare plan (aftercare goal {plan.Status}) but {activityText}.";
         return new(6, code, met, false, basis, evidence);
     }
+
+    /// <summary>The goal with the first of <paramref name="statuses"/> (in that order of preference), or null.</summary>
+    private static GoalFact? Best(IReadOnlyList<GoalFact> goals, params string[] statuses) =>
+        goals.Where(g => statuses.Contains(g.Status, StringComparer.Ordinal))
+            .OrderBy(g => Array.IndexOf(statuses, g.Status)).ThenByDescending(g => g.StatusChangedAt).ThenBy(g => g.Id)
+            .FirstOrDefault();
+
+    /// <summary>The qualifying goal when there is one; otherwise every goal of the category, so a clinician sees why none counts.</summary>
+    private static List<Evidence> GoalEvidence(string category, GoalFact? qualifying, IReadOnlyList<GoalFact> all) =>
+        (qualifying is null ? all : [qualifying])
+            .Select(g => new Evidence("goal", g.Id, g.StatusChangedAt, $"{category} goal {g.Status}"))
+            .ToList();
+
+    private static string NoGoal(string category, string needed, IReadOnlyList<GoalFact> goals) =>
+        goals.Count == 0 ? $"no {category} goal on the treatment plan"
+            : $"no {category} goal is {needed} ({string.Join(", ", goals.Select(g => g.Status))})";
 }
+
