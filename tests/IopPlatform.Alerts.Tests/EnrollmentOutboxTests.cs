@@ -13,11 +13,11 @@ namespace IopPlatform.Alerts.Tests;
 public abstract class EnrollmentOutboxTests<TApi>(TApi api) : AlertsTest<TApi>(api)
     where TApi : AlertsApi
 {
-    private async Task<Guid> Consent(Guid patientId, Guid clientId, string purpose) =>
+    private async Task<Guid> Consent(Guid patientId, Guid clientId, string purpose, string category = "enrollment") =>
         (await (await Api.Admin().PostJson($"/api/v1/patients/{patientId}/consents", new
         {
             disclosingParty = "Riverside Recovery Center IOP",
-            informationCategories = new[] { "enrollment" },
+            informationCategories = new[] { category },
             recipientApiClientIds = new[] { clientId },
             treatmentPaymentOperations = false,
             purpose,
@@ -68,6 +68,40 @@ public abstract class EnrollmentOutboxTests<TApi>(TApi api) : AlertsTest<TApi>(a
         Assert.Equal(3, received.Select(r => r.Id).Distinct().Count());
         Assert.Single(received, r => r.Body.Contains("consent.revoked", StringComparison.Ordinal) && r.Body.Contains(revoked.ToString(), StringComparison.Ordinal));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM enrollment_outbox WHERE dispatched_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task Drug_tests_and_measures_reach_webhooks_through_the_outcomes_outbox_once_and_only_under_consent()
+    {
+        await using var receiver = new WebhookReceiver();
+        var (programId, _) = await ProgramWithDailyGroup();
+        var enrollment = await ActiveEnrollment(programId, "Kai", "cm-2");
+        var partner = await Api.PartnerClientAsync();
+        await (await partner.Http.PostJson("/api/v1/webhook-subscriptions", new { url = receiver.BaseUrl + "/outcomes", events = new[] { "drug_test.recorded", "measure.scored" } }))
+            .Read<WebhookSubscriptionDto>(HttpStatusCode.Created);
+        // Drug tests only: a measure is "outcomes", which this partner may not see.
+        await Consent(enrollment.PatientId, partner.ClientId, "Recovery app: test results", "drug_test");
+        var clinician = Clinician();
+        var test = await (await clinician.PostJson($"/api/v1/enrollments/{enrollment.Id}/drug-tests", new
+        {
+            specimen = "urine",
+            method = "point_of_care",
+            collectedAt = Now.AddMinutes(-30),
+            analytes = new[] { new { analyte = "buprenorphine", result = "positive" } },
+        })).Read<IdOnly>(HttpStatusCode.Created);
+        await (await clinician.PostJson($"/api/v1/enrollments/{enrollment.Id}/measures", new { instrument = "phq9", administeredAt = Now.AddMinutes(-30), answers = new[] { 1, 1, 1, 1, 1, 1, 1, 1, 0 } }))
+            .Read<IdOnly>(HttpStatusCode.Created);
+
+        await Run(new DispatchOutboxCommand());
+        await Run(new DispatchOutboxCommand());
+        var received = Assert.Single(receiver.Requests);
+        using (var doc = JsonDocument.Parse(received.Body))
+        {
+            Assert.Equal("drug_test.recorded", doc.RootElement.GetProperty("type").GetString());
+            Assert.Equal(test.Id, doc.RootElement.GetProperty("data").GetProperty("drugTestId").GetGuid());
+        }
+        Assert.Equal(1, await Count("SELECT COUNT(*) FROM integration_webhook_delivery WHERE event_type = 'measure.scored' AND status = 'withheld' AND payload LIKE @p", new { p = $"%{enrollment.Id}%" }));
+        Assert.Equal(0, await Count("SELECT COUNT(*) FROM outcomes_outbox WHERE dispatched_at IS NULL"));
     }
 }
 
