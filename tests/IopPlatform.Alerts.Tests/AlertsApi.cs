@@ -13,22 +13,30 @@ namespace IopPlatform.Alerts.Tests;
 
 /// <summary>
 /// The API host with the missed-session job marking whole rosters (so a test controls every booking), and email
-/// written as .eml files into a folder of this class (no SMTP server is reachable in the tests).
+/// sent over SMTP to a real SMTP server of this class on 127.0.0.1.
 /// </summary>
 public abstract class AlertsApi : ApiFactory
 {
     protected AlertsApi(DatabaseEngine engine)
         : base(engine)
     {
-        MailFolder = Path.Combine(Path.GetTempPath(), "iop-mail", Guid.NewGuid().ToString("N"));
         Set("Scheduling:MarkWholeRosterAbsentWhenNothingRecorded", "true");
         Set("Integration:Email:From", "alerts@iop.test");
-        Set("Integration:Email:PickupDirectory", MailFolder);
+        Set("Integration:Email:SmtpHost", "127.0.0.1");
+        Set("Integration:Email:SmtpPort", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Set("Integration:Email:SmtpSsl", "false");
         Set("Integration:Email:AddressTemplate", "{userId}@clinic.test");
         Set("Integration:Email:LinkBaseUrl", "https://iop.test");
     }
 
-    public string MailFolder { get; }
+    public SmtpSink Smtp { get; } = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 }
 
 public sealed class AlertsSqliteApi() : AlertsApi(DatabaseEngine.Sqlite);
@@ -41,18 +49,21 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
 {
     protected const string Zone = "America/Chicago";
 
-    protected DateTimeOffset Now => Api.Clock.GetUtcNow();
+    /// <summary>The host the helpers talk to: the class's fixture, or a host a test started itself (e.g. after a restart).</summary>
+    protected AlertsApi Host { get; set; } = api;
 
-    protected HttpClient Clinician() => Api.ClientAs(Roles.Clinician, "clin-1");
+    protected DateTimeOffset Now => Host.Clock.GetUtcNow();
 
-    protected HttpClient CaseManager(string id) => Api.ClientAs(Roles.CaseManager, id);
+    protected HttpClient Clinician() => Host.ClientAs(Roles.Clinician, "clin-1");
 
-    protected HttpClient Supervisor() => Api.ClientAs(Roles.Supervisor, "sup-1");
+    protected HttpClient CaseManager(string id) => Host.ClientAs(Roles.CaseManager, id);
+
+    protected HttpClient Supervisor() => Host.ClientAs(Roles.Supervisor, "sup-1");
 
     /// <summary>A site in Chicago, a daily 18:00–21:00 group from today, and a program with that group as core group.</summary>
     protected async Task<(Guid ProgramId, Guid GroupId)> ProgramWithDailyGroup()
     {
-        var admin = Api.Admin();
+        var admin = Host.Admin();
         var site = await (await admin.PostJson("/api/v1/sites", new { name = "Riverside", timeZone = Zone })).Read<SiteDto>(HttpStatusCode.Created);
         var group = await (await admin.PostJson("/api/v1/groups", new
         {
@@ -75,7 +86,7 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
     /// <summary>Patient referred, screened, admitted on 2 March 2026, with a care team.</summary>
     protected async Task<EnrollmentDto> ActiveEnrollment(Guid programId, string given, string caseManager, string supervisor = "sup-1", string counsellor = "clin-1")
     {
-        var admin = Api.Admin();
+        var admin = Host.Admin();
         var mrn = $"MRN-{Guid.NewGuid():N}"[..20];
         var patient = await (await admin.PostJson("/api/v1/patients", new
         {
@@ -111,7 +122,7 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     protected async Task<List<SessionRef>> Sessions(Guid groupId) =>
-        (await (await Api.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).Read<List<SessionRef>>()).OrderBy(s => s.StartsAt).ToList();
+        (await (await Host.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).Read<List<SessionRef>>()).OrderBy(s => s.StartsAt).ToList();
 
     protected async Task Present(Guid sessionId, Guid enrollmentId, int minutes = 180) =>
         await (await Clinician().PostJson($"/api/v1/sessions/{sessionId}/attendance", new { enrollmentId, status = "present", minutes })).Read<IdOnly>(HttpStatusCode.Created);
@@ -125,7 +136,7 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
 
     protected async Task Run(IRequest<Unit> command)
     {
-        using var scope = Api.Services.CreateScope();
+        using var scope = Host.Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, Ct);
     }
 
@@ -147,13 +158,13 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
 
     protected async Task<List<T>> Rows<T>(string sql, object? args = null)
     {
-        await using var connection = await Api.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(Ct);
+        await using var connection = await Host.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(Ct);
         return (await connection.QueryAsync<T>(new CommandDefinition(sql, args, cancellationToken: Ct))).AsList();
     }
 
     protected async Task<long> Count(string sql, object? args = null)
     {
-        await using var connection = await Api.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(Ct);
+        await using var connection = await Host.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(Ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, args, cancellationToken: Ct));
     }
 

@@ -18,11 +18,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private int _flakyFailures = 1;
 
     public WebhookReceiver()
+        : this(FreePort())
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+    }
+
+    /// <summary>Listens on a port chosen earlier, e.g. one a subscription pointed at while nothing listened there.</summary>
+    public WebhookReceiver(int port)
+    {
         BaseUrl = $"http://127.0.0.1:{port}";
         _listener.Prefixes.Add(BaseUrl + "/");
         _listener.Start();
@@ -30,6 +32,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
+
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
@@ -159,11 +170,13 @@ public abstract class WebhookDeliveryTests<TApi>(TApi api) : AlertsTest<TApi>(ap
             Assert.False(doc.RootElement.GetProperty("data").TryGetProperty("basis", out _));
         }
 
-        // The case manager's email: written once, minimum necessary (no name, no clinical detail), with a link.
-        var mail = Assert.Single(Directory.GetFiles(Api.MailFolder, "*.eml"));
-        var text = await File.ReadAllTextAsync(mail, Ct);
+        // The case manager's email reached the SMTP server once: minimum necessary (no name, no clinical detail), with a link.
+        var mail = Assert.Single(await Api.Smtp.WaitFor(1, TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal(["cm-1@clinic.test"], mail.To);
+        Assert.Equal("alerts@iop.test", mail.From);
+        var text = mail.Raw;
         Assert.Contains("To: cm-1@clinic.test", text, StringComparison.Ordinal);
-        Assert.Contains("IOP: 1 new info alert", text, StringComparison.Ordinal);
+        Assert.Contains("Subject: IOP: 1 new info alert", text, StringComparison.Ordinal);
         Assert.Contains("https://iop.test/alerts/", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Whitfield", text, StringComparison.Ordinal);
         Assert.Equal(1, await Count("SELECT COUNT(*) FROM integration_email_outbox WHERE status = 'sent'"));

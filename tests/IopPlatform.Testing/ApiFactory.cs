@@ -23,6 +23,8 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     private readonly string _databaseName = $"iop_t_{Guid.NewGuid():N}";
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private string? _existingConnectionString;
+    private bool _dropExisting;
 
     protected ApiFactory(DatabaseEngine engine) => Engine = engine;
 
@@ -37,8 +39,29 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     /// <summary>Settings a fixture adds before the host starts (e.g. turning the Hangfire server on).</summary>
     protected void Set(string key, string? value) => _settings[key] = value;
 
+    /// <summary>
+    /// Runs this host on another host's database (a second instance, or a restart after the first is disposed): no
+    /// database is created, and it is dropped on dispose only when <paramref name="dropOnDispose"/> says this host is now
+    /// its last user. Call before <see cref="InitializeAsync"/>.
+    /// </summary>
+    public void UseExistingDatabase(string connectionString, bool dropOnDispose = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        _existingConnectionString = connectionString;
+        _dropExisting = dropOnDispose;
+    }
+
+    /// <summary>Keeps the database after this host is disposed, so another host can start on it.</summary>
+    public bool KeepDatabase { get; set; }
+
     public virtual async ValueTask InitializeAsync()
     {
+        if (_existingConnectionString is not null)
+        {
+            ConnectionString = _existingConnectionString;
+            _ = Server;
+            return;
+        }
         var (connectionString, unavailable) = await TestEngines.CreateDatabaseAsync(Engine, _databaseName);
         if (connectionString is null)
         {
@@ -109,9 +132,18 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (!string.IsNullOrEmpty(ConnectionString))
+        if (string.IsNullOrEmpty(ConnectionString) || KeepDatabase)
+        {
+            // nothing created, or another host carries on with it
+        }
+        else if (_existingConnectionString is null)
         {
             await TestEngines.DropDatabaseAsync(Engine, _databaseName, ConnectionString);
+        }
+        else if (_dropExisting)
+        {
+            var name = Engine == DatabaseEngine.Postgres ? new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database! : string.Empty;
+            await TestEngines.DropDatabaseAsync(Engine, name, ConnectionString);
         }
         GC.SuppressFinalize(this);
     }

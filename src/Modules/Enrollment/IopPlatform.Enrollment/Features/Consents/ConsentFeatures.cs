@@ -317,18 +317,24 @@ internal sealed class ConsentHandler(IDbConnectionFactory db, TimeProvider clock
         {
             throw new UnprocessableException("A consent cannot be revoked before it was signed.");
         }
-        var changed = await connection.ExecuteAsync(new CommandDefinition(Revoke, new
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            request.ConsentId,
-            RevokedAt = revokedAt,
-            RevokedBy = request.RevokedBy.Trim(),
-            request.InWriting,
-            request.ReceivedVia,
-            RecordedBy = caller.ActorId,
-        }, cancellationToken: cancellationToken));
-        if (changed == 0)
-        {
-            throw new ConflictException($"Consent '{request.ConsentId}' is already revoked.");
+            var changed = await connection.ExecuteAsync(new CommandDefinition(Revoke, new
+            {
+                request.ConsentId,
+                RevokedAt = revokedAt,
+                RevokedBy = request.RevokedBy.Trim(),
+                request.InWriting,
+                request.ReceivedVia,
+                RecordedBy = caller.ActorId,
+            }, transaction, cancellationToken: cancellationToken));
+            if (changed == 0)
+            {
+                throw new ConflictException($"Consent '{request.ConsentId}' is already revoked.");
+            }
+            await EnrollmentOutbox.WriteAsync(connection, transaction, EnrollmentEvents.ConsentRevoked, consent.Id, consent.PatientId,
+                new { consentId = consent.Id, patientId = consent.PatientId, revokedAt }, clock.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         await mediator.Publish(new ConsentRevoked(consent.Id, consent.PatientId, revokedAt), cancellationToken);
         return await ConsentStore.GetAsync(connection, request.ConsentId, cancellationToken);

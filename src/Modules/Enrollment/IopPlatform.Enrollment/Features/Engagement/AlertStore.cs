@@ -197,11 +197,6 @@ internal static class AlertStore
         VALUES (@Id, @AlertId, @Action, @FromStatus, @ToStatus, @Severity, @Actor, @At, @Detail)
         """;
 
-    private const string InsertOutbox = """
-        INSERT INTO enrollment_outbox (id, event_type, aggregate_id, patient_id, notify_user_ids, severity, payload, occurred_at, dispatched_at)
-        VALUES (@Id, @EventType, @AggregateId, @PatientId, @NotifyUserIds, @Severity, @Payload, @OccurredAt, NULL)
-        """;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static string OpenKey(Guid enrollmentId, string rule) => $"{enrollmentId:N}|{rule}";
@@ -347,15 +342,6 @@ internal static class AlertStore
     private static Task<int> OutboxAsync(
         DbConnection connection, DbTransaction tx, string eventType, Guid alertId, Guid enrollmentId, Guid patientId, Guid programId, string alertType, string rule,
         string severity, string status, IReadOnlyList<string> notify, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertOutbox, new
-        {
-            Id = Guid.CreateVersion7(),
-            EventType = eventType,
-            AggregateId = alertId,
-            PatientId = patientId,
-            NotifyUserIds = ToJson(notify),
-            Severity = severity,
-            Payload = ToJson(new { alertId, enrollmentId, patientId, programId, alertType, rule, severity, status, occurredAt = at }),
-            OccurredAt = at,
-        }, tx, cancellationToken: ct));
+        EnrollmentOutbox.WriteAsync(connection, tx, eventType, alertId, patientId,
+            new { alertId, enrollmentId, patientId, programId, alertType, rule, severity, status, occurredAt = at }, at, ct, notify, severity);
 }

@@ -289,6 +289,8 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
                 throw new ConflictException("The patient already has an active or on-hold enrollment in this program; discharge it first.");
             }
             await EnrollmentStore.AddHistoryAsync(connection, transaction, row.Id, Codes.Of(from), row.Status, caller.ActorId, caller.ActorType, now, reason, ct);
+            await EnrollmentOutbox.WriteAsync(connection, transaction, EnrollmentEvents.StatusChanged, row.Id, row.PatientId,
+                new { enrollmentId = row.Id, patientId = row.PatientId, programId = row.ProgramId, from = Codes.Of(from), to = row.Status, occurredAt = now }, now, ct);
             await transaction.CommitAsync(ct);
         }
         await PublishAsync(row, from, to, now, request, ct);

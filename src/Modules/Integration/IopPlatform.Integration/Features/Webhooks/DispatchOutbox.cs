@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Scheduling.Contracts;
 using MediatR;
 using Microsoft.Extensions.Logging;
@@ -98,8 +99,10 @@ internal sealed class DispatchOutboxHandler(
     {
         var enrollmentEvents = await mediator.Send(new GetPendingEnrollmentEventsQuery(200), ct);
         var schedulingEvents = await mediator.Send(new GetPendingSchedulingEventsQuery(200), ct);
+        var outcomesEvents = await mediator.Send(new GetPendingOutcomesEventsQuery(200), ct);
         var events = enrollmentEvents.Select(e => new OutboxEvent(e.Id, "enrollment", e.EventType, e.Payload, e.PatientId, e.NotifyUserIds, e.Severity, e.OccurredAt))
             .Concat(schedulingEvents.Select(e => new OutboxEvent(e.Id, "scheduling", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
+            .Concat(outcomesEvents.Select(e => new OutboxEvent(e.Id, "outcomes", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
             .ToList();
         if (events.Count == 0)
         {
@@ -193,6 +196,7 @@ internal sealed class DispatchOutboxHandler(
         }
         await mediator.Send(new MarkEnrollmentEventsDispatchedCommand(events.Where(e => e.Source == "enrollment").Select(e => e.Id).ToList()), ct);
         await mediator.Send(new MarkSchedulingEventsDispatchedCommand(events.Where(e => e.Source == "scheduling").Select(e => e.Id).ToList()), ct);
+        await mediator.Send(new MarkOutcomesEventsDispatchedCommand(events.Where(e => e.Source == "outcomes").Select(e => e.Id).ToList()), ct);
     }
 
     /// <summary>The minimum necessary: a count, the severity and a link; no patient name and no clinical detail.</summary>

@@ -1,0 +1,63 @@
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.Outcomes.Contracts;
+using MediatR;
+
+namespace IopPlatform.Outcomes.Features.Outbox;
+
+internal sealed class GetPendingOutcomesEventsValidator : AbstractValidator<GetPendingOutcomesEventsQuery>
+{
+    public GetPendingOutcomesEventsValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, 500);
+}
+
+/// <summary>Integration's webhook dispatcher reads Outcomes' outbox through this, never the table itself.</summary>
+internal sealed class GetPendingOutcomesEventsHandler(IDbConnectionFactory db, ISqlDialect dialect)
+    : IRequestHandler<GetPendingOutcomesEventsQuery, IReadOnlyList<OutcomesOutboxEventDto>>
+{
+    public async Task<IReadOnlyList<OutcomesOutboxEventDto>> Handle(GetPendingOutcomesEventsQuery request, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT id, event_type AS EventType, aggregate_id AS AggregateId, payload, occurred_at AS OccurredAt FROM outcomes_outbox
+            WHERE dispatched_at IS NULL ORDER BY id {dialect.Limit("@Limit")}
+            """;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(sql, request, cancellationToken: cancellationToken));
+        return rows.Select(r => new OutcomesOutboxEventDto { Id = r.Id, EventType = r.EventType, AggregateId = r.AggregateId, Payload = r.Payload, OccurredAt = r.OccurredAt }).ToList();
+    }
+
+    private sealed class OutboxRow
+    {
+        public Guid Id { get; init; }
+
+        public string EventType { get; init; } = string.Empty;
+
+        public Guid AggregateId { get; init; }
+
+        public string Payload { get; init; } = string.Empty;
+
+        public DateTimeOffset OccurredAt { get; init; }
+    }
+}
+
+internal sealed class MarkOutcomesEventsDispatchedHandler(IDbConnectionFactory db, TimeProvider clock) : IRequestHandler<MarkOutcomesEventsDispatchedCommand, int>
+{
+    private const string Mark = "UPDATE outcomes_outbox SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
+
+    public async Task<int> Handle(MarkOutcomesEventsDispatchedCommand request, CancellationToken cancellationToken)
+    {
+        if (request.EventIds.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var marked = 0;
+        foreach (var chunk in request.EventIds.Distinct().Chunk(SqlList.ChunkSize))
+        {
+            var parameters = new DynamicParameters(new { Now = clock.GetUtcNow() });
+            var sql = Mark + SqlList.In("id", chunk, "Id", parameters);
+            marked += await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        }
+        return marked;
+    }
+}
