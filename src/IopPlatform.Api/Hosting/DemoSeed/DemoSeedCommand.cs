@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +46,8 @@ internal static class DemoSeedCommand
             ["RateLimiting:Enabled"] = "false",
         });
         builder.AddIopPlatform();
+        // Where the API will answer once started normally (launch settings or ASPNETCORE_URLS), for the summary.
+        var publicUrl = (builder.Configuration["urls"] ?? "http://localhost:5080").Split(';')[0].TrimEnd('/');
         // A day of slack keeps the last demo day wholly in the past of the real clock.
         var clock = new DemoClock(TimeProvider.System.GetUtcNow().AddDays(-(options.Weeks * 7) - 2));
         builder.Services.RemoveAll<TimeProvider>();
@@ -66,13 +69,12 @@ internal static class DemoSeedCommand
         var summary = await new DemoSeeder(host, options).RunAsync(app.Lifetime.ApplicationStopping);
         await app.StopAsync();
 
-        Print(summary, app.Configuration);
+        Print(summary, publicUrl);
         return 0;
     }
 
-    private static void Print(DemoSeedSummary s, IConfiguration configuration)
+    private static void Print(DemoSeedSummary s, string url)
     {
-        var url = (configuration["urls"] ?? "http://localhost:5080").Split(';')[0].TrimEnd('/');
         Console.WriteLine();
         Console.WriteLine("Demo program ready.");
         Console.WriteLine($"  sites {s.Sites}, programs {s.Programs}, groups {s.Groups}, patients {s.Patients} ({string.Join(", ", s.Patterns.OrderBy(p => p.Key).Select(p => $"{p.Value} {p.Key.ToString().ToLowerInvariant()}"))})");
@@ -99,7 +101,7 @@ internal static class DemoSeedCommand
             NotBefore = now.AddMinutes(-5),
             IssuedAt = now,
             Expires = now.AddHours(4),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(signingKey)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
         });
     }
 

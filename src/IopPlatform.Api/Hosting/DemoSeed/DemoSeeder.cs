@@ -32,9 +32,9 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
 
     private static readonly (int Site, string Name, string[] Days, string Start, string End)[] GroupPlans =
     [
-        (0, "Morning IOP (Lakeside)", ["monday", "wednesday", "friday"], "09:00", "12:00"),
-        (0, "Evening IOP (Lakeside)", ["monday", "tuesday", "thursday"], "18:00", "21:00"),
-        (1, "Evening IOP (Harborview)", ["monday", "wednesday", "thursday"], "17:30", "20:30"),
+        (0, "Morning IOP (Lakeside)", ["monday", "wednesday", "friday"], "09:00", "12:30"),
+        (0, "Evening IOP (Lakeside)", ["monday", "tuesday", "thursday"], "18:00", "21:30"),
+        (1, "Evening IOP (Harborview)", ["monday", "wednesday", "thursday"], "17:30", "21:00"),
     ];
 
     private static readonly (string Id, string Name)[] CaseManagers =
@@ -338,7 +338,7 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
                     attended.Add(episode);
                     break;
                 case "late":
-                    items.Add(new { enrollmentId, status = "late", minutes = 150 });
+                    items.Add(new { enrollmentId, status = "late", minutes = 180 });
                     attended.Add(episode);
                     break;
                 case "absent_excused":
