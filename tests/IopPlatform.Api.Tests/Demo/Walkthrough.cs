@@ -81,10 +81,8 @@ internal static partial class Walkthrough
             ADMIN_KEY=iop_...   # printed once at first start, or set Auth__BootstrapAdminKey
             WEBHOOK_URL=https://example.org/iop-events
             TODAY=$(date -u +%F); NOW=$(date -u +%FT%TZ); EXPIRES=$(date -u -d '+1 year' +%F)
-            ```
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
-        sb.Append("```sh\n");
         foreach (var step in Steps)
         {
             if (step.Title.Length > 0)
