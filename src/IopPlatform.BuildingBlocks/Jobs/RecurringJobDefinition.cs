@@ -1,5 +1,6 @@
 using Hangfire;
 using MediatR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IopPlatform.BuildingBlocks.Jobs;
 
@@ -7,6 +8,12 @@ namespace IopPlatform.BuildingBlocks.Jobs;
 public abstract record RecurringJobDefinition(string Id, string Cron)
 {
     public abstract void Register(IRecurringJobManager manager);
+
+    /// <summary>
+    /// Runs the job once now, in its own DI scope, through the same bridge Hangfire uses (for host tooling such as the
+    /// demo seeder, which must run module jobs without knowing their internal request types).
+    /// </summary>
+    public abstract Task RunNowAsync(IServiceProvider services, CancellationToken cancellationToken);
 
     /// <summary>Defines a recurring job that sends a fresh <typeparamref name="TRequest"/> through the bridge.</summary>
     public static RecurringJobDefinition For<TRequest>(string id, string cron)
@@ -21,5 +28,12 @@ public abstract record RecurringJobDefinition(string Id, string Cron)
                 bridge => bridge.RunAsync(Id, new TRequest(), CancellationToken.None),
                 Cron,
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+        public override async Task RunNowAsync(IServiceProvider services, CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var bridge = new MediatorJobBridge(scope.ServiceProvider.GetRequiredService<IMediator>());
+            await bridge.RunAsync(Id, new TRequest(), cancellationToken).ConfigureAwait(false);
+        }
     }
 }
