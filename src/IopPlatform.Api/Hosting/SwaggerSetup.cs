@@ -8,8 +8,8 @@ internal static class SwaggerSetup
     private const string ApiKeyScheme = "ApiKey";
     private const string BearerScheme = "Bearer";
 
-    /// <summary>hh:mm:ss with optional fractional seconds, as System.Text.Json writes a TimeOnly.</summary>
-    public const string TimeOfDayPattern = @"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,7})?$";
+    /// <summary>hh:mm[:ss[.fffffff]]: what System.Text.Json writes for a TimeOnly (and reads, among other forms).</summary>
+    public const string TimeOfDayPattern = @"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,7})?)?$";
 
     public static void AddSwagger(this WebApplicationBuilder builder)
     {
