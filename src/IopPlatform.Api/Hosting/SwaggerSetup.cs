@@ -8,6 +8,9 @@ internal static class SwaggerSetup
     private const string ApiKeyScheme = "ApiKey";
     private const string BearerScheme = "Bearer";
 
+    /// <summary>hh:mm[:ss[.fffffff]]: what System.Text.Json writes for a TimeOnly (and reads, among other forms).</summary>
+    public const string TimeOfDayPattern = @"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,7})?)?$";
+
     public static void AddSwagger(this WebApplicationBuilder builder)
     {
         builder.Services.AddEndpointsApiExplorer();
@@ -38,6 +41,10 @@ internal static class SwaggerSetup
                 o.IncludeXmlComments(xml);
             }
             o.CustomSchemaIds(SchemaId);
+            // TimeOnly travels as "18:00:00": an RFC 3339 partial-time. JSON Schema's format "time" demands a UTC
+            // offset, which the API neither sends nor accepts, so the shape is stated as a pattern instead.
+            o.MapType<TimeOnly>(() => TimeOfDaySchema(JsonSchemaType.String));
+            o.MapType<TimeOnly?>(() => TimeOfDaySchema(JsonSchemaType.String | JsonSchemaType.Null));
             o.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -64,6 +71,8 @@ internal static class SwaggerSetup
             o.DocumentFilter<OpenApiRateLimitHeaders>();
             o.DocumentFilter<OpenApiBoundsDefaults>();
             o.DocumentFilter<OpenApiTagDescriptions>();
+            // Last: examples are derived from the final bounds and patterns.
+            o.DocumentFilter<OpenApiExamples>();
         });
     }
 
@@ -76,6 +85,13 @@ internal static class SwaggerSetup
             o.DocumentTitle = "IOP Platform API";
         });
     }
+
+    private static OpenApiSchema TimeOfDaySchema(JsonSchemaType type) => new()
+    {
+        Type = type,
+        Pattern = TimeOfDayPattern,
+        MaxLength = 16, // 18:00:00.1234567
+    };
 
     private static string SchemaId(Type type)
     {

@@ -31,6 +31,68 @@ public abstract class HealthAndSwaggerTests<TApi>(TApi api) : EngineTest<TApi>(a
     }
 
     [Fact]
+    public async Task Every_json_body_and_response_has_an_example()
+    {
+        var doc = await (await Api.Anonymous().GetAsync("/swagger/v1/swagger.json", Ct)).Read<JsonElement>();
+
+        var missing = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var contents = new List<(string Where, JsonElement Content)>();
+                if (operation.Value.TryGetProperty("requestBody", out var body))
+                {
+                    contents.Add(("request", body.GetProperty("content")));
+                }
+                foreach (var response in operation.Value.GetProperty("responses").EnumerateObject())
+                {
+                    if (response.Value.TryGetProperty("content", out var content))
+                    {
+                        contents.Add((response.Name, content));
+                    }
+                }
+                foreach (var (where, content) in contents)
+                {
+                    foreach (var media in content.EnumerateObject().Where(m => m.Name.EndsWith("json", StringComparison.Ordinal)))
+                    {
+                        if (!media.Value.TryGetProperty("example", out _))
+                        {
+                            missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name} {where} {media.Name}");
+                        }
+                    }
+                }
+            }
+        }
+        Assert.True(missing.Count == 0, string.Join(Environment.NewLine, missing));
+
+        var createProgram = doc.GetProperty("paths").GetProperty("/api/v1/programs").GetProperty("post");
+        var request = createProgram.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.True(Guid.TryParse(request.GetProperty("siteId").GetString(), out _));
+        Assert.Equal("asam-3:2.1", request.GetProperty("levelOfCare").GetString());
+        var notFound = createProgram.GetProperty("responses").GetProperty("400").GetProperty("content").GetProperty("application/problem+json").GetProperty("example");
+        Assert.Equal(400, notFound.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Time_of_day_is_a_pattern_with_a_matching_example()
+    {
+        var doc = await (await Api.Anonymous().GetAsync("/swagger/v1/swagger.json", Ct)).Read<JsonElement>();
+
+        var times = doc.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Where(s => s.Value.TryGetProperty("properties", out _))
+            .SelectMany(s => s.Value.GetProperty("properties").EnumerateObject())
+            .Where(p => p.Value.TryGetProperty("pattern", out var pattern) && pattern.GetString() == Hosting.SwaggerSetup.TimeOfDayPattern)
+            .ToList();
+        Assert.NotEmpty(times);
+        Assert.All(times, t =>
+        {
+            Assert.False(t.Value.TryGetProperty("format", out _), t.Name);
+            Assert.Equal("18:00:00", t.Value.GetProperty("example").GetString());
+        });
+    }
+
+    [Fact]
     public async Task Unknown_route_is_a_404_problem()
     {
         await (await Api.Admin().GetAsync("/api/v1/no-such-thing", Ct)).Problem(HttpStatusCode.NotFound);

@@ -261,7 +261,7 @@ public sealed class OpenApiFuzzer
     private IEnumerable<(string Kind, JsonNode? Value)> BadValues(string name, JsonNode schema)
     {
         var type = schema["type"]?.GetValue<string>();
-        var format = schema["format"]?.GetValue<string>();
+        var format = FormatOf(schema);
         var enumValues = schema["enum"]?.AsArray();
 
         // Wrong JSON types (always).
@@ -396,7 +396,7 @@ public sealed class OpenApiFuzzer
             return values[0]!.DeepClone();
         }
         var type = schema["type"]?.GetValue<string>();
-        var format = schema["format"]?.GetValue<string>();
+        var format = FormatOf(schema);
         switch (type)
         {
             case "object" or null when schema["properties"] is JsonObject:
@@ -437,6 +437,12 @@ public sealed class OpenApiFuzzer
         var key = (name ?? string.Empty).Replace("Ids", string.Empty, StringComparison.Ordinal).Replace("Id", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
         return _ids.TryGetValue(key, out var id) ? id : Guid.CreateVersion7();
     }
+
+    // TimeOnly is documented by a pattern (format "time" would demand a UTC offset); it is fuzzed as a time.
+    private const string TimeOfDayPattern = @"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,7})?)?$";
+
+    private static string? FormatOf(JsonNode schema) =>
+        schema["format"]?.GetValue<string>() ?? (schema["pattern"]?.GetValue<string>() == TimeOfDayPattern ? "time" : null);
 
     private static string TextFor(string? name) => name?.ToLowerInvariant() switch
     {
