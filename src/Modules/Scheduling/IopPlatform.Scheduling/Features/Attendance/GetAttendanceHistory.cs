@@ -18,7 +18,11 @@ internal sealed class GetAttendanceHistoryValidator : AbstractValidator<GetAtten
 
 /// <summary>
 /// One set-based query per 1,000 enrollments (IN lists stay under SQL Server's 2,100-parameter limit), never one per
-/// patient: the drift job asks for every active enrollment at once.
+/// patient: the drift job asks for every active enrollment at once. Each page must cost what its own enrollments cost,
+/// not what the whole table costs: sessions are restricted by the window (ix_scheduling_session_starts), bookings and
+/// attendance by the page's enrollments. The IN list is repeated on the attendance side on purpose — PostgreSQL does
+/// not carry an IN list across a join, and without it the plan hashed the entire attendance table once per page
+/// (measured with build/bench: 8.6× the SQL floor at 10k enrollments, growing with pages × table size).
 /// </summary>
 internal sealed class GetAttendanceHistoryHandler(IDbConnectionFactory db) : IRequestHandler<GetAttendanceHistoryQuery, IReadOnlyList<AttendanceHistoryItemDto>>
 {
@@ -28,10 +32,11 @@ internal sealed class GetAttendanceHistoryHandler(IDbConnectionFactory db) : IRe
         SELECT b.enrollment_id AS EnrollmentId, b.patient_id AS PatientId, s.id AS SessionId, s.group_id AS GroupId,
                s.starts_at AS StartsAt, s.ends_at AS EndsAt, a.status, COALESCE(a.minutes, 0) AS Minutes,
                COALESCE(a.telehealth, @False) AS Telehealth
-        FROM scheduling_booking b
-        JOIN scheduling_session s ON s.id = b.session_id
+        FROM scheduling_session s
+        JOIN scheduling_booking b ON b.session_id = s.id
         LEFT JOIN scheduling_attendance a ON a.session_id = b.session_id AND a.enrollment_id = b.enrollment_id
-        WHERE {0} AND s.starts_at >= @From AND s.starts_at < @To
+            AND a.enrollment_id IN ({0})
+        WHERE s.starts_at >= @From AND s.starts_at < @To AND b.enrollment_id IN ({0})
           AND (a.id IS NOT NULL OR (b.status = 'booked' AND s.status <> 'cancelled'))
         ORDER BY b.enrollment_id, s.starts_at
         """;
@@ -47,7 +52,8 @@ internal sealed class GetAttendanceHistoryHandler(IDbConnectionFactory db) : IRe
         foreach (var chunk in request.EnrollmentIds.Distinct().Chunk(ChunkSize))
         {
             var parameters = new DynamicParameters(new { request.From, request.To, False = false });
-            var sql = Select.Replace("{0}", SqlList.In("b.enrollment_id", chunk, "Id", parameters), StringComparison.Ordinal);
+            // The same parameters twice: named parameters may repeat on every engine and count once.
+            var sql = Select.Replace("{0}", SqlList.Parameters(chunk, "Id", parameters), StringComparison.Ordinal);
             result.AddRange(await connection.QueryAsync<AttendanceHistoryItemDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
         return result;
