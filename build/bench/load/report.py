@@ -87,7 +87,7 @@ def main():
     a.add_argument("--hey-csv")
     a.add_argument("--name")
     for name in ("phases", "drift", "datagen", "out", "engine", "size", "duration", "rate", "mix", "smoke", "cores", "memory", "cpu",
-                 "dotnet", "wrk", "hey", "postgres", "fsync", "fixed-peak", "vm-peak", "gen-seconds", "command"):
+                 "dotnet", "wrk", "hey", "postgres", "fsync", "fixed-peak", "vm-peak", "gen-seconds", "command", "loadavg"):
         a.add_argument("--" + name)
     args = a.parse_args()
     if args.check:
@@ -115,6 +115,8 @@ def main():
     w("## Machine and versions")
     w("")
     w(f"- CPU: {args.cpu} — {args.cores} cores; memory {args.memory}")
+    if args.loadavg:
+        w(f"- Machine load (1/5/15-min load average, /proc/loadavg) — {args.loadavg}: the 2 cores are shared with other agents' builds and tests")
     w(f"- .NET SDK {args.dotnet}; API in Release; wrk {args.wrk}; hey {args.hey}")
     if args.engine == "postgres":
         w(f"- PostgreSQL {args.postgres}, fsync={args.fsync}" + ("" if args.fsync == "on" else " (**fsync off: do not quote**)"))
