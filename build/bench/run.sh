@@ -124,6 +124,7 @@ else
   conn="$pg_base;Database=$pg_db;Maximum Pool Size=100"
 fi
 
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "migrating ($engine)"
 Database__Engine=$db_engine ConnectionStrings__Iop="$conn" Logging__LogLevel__Default=Warning \
   dotnet "$api_dll" --migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; fail "API --migrate"; }
@@ -131,7 +132,10 @@ Database__Engine=$db_engine ConnectionStrings__Iop="$conn" Logging__LogLevel__De
 say "generating $enrollments active enrollments"
 targets="$work/targets"
 gen_start=$SECONDS
-dotnet "$(bin IopPlatform.Bench.DataGen)" generate --engine "$engine" --connection "$conn" --enrollments "$enrollments" \
+# No command timeout for the bulk load: at 100k the COPY's completion can wait out a checkpoint (> 30 s on this machine).
+gen_conn="$conn"
+if [[ "$engine" == postgres ]]; then gen_conn="$conn;Command Timeout=0"; fi
+dotnet "$(bin IopPlatform.Bench.DataGen)" generate --engine "$engine" --connection "$gen_conn" --enrollments "$enrollments" \
   --seed 42 --out "$targets" 2> >(tee "$work/datagen.log" >&2) || fail "data generator"
 gen_seconds=$((SECONDS - gen_start))
 
@@ -269,9 +273,12 @@ wait "$base_pid" 2>/dev/null || true
 api_pid="" base_pid=""
 
 # --- drift scan ----------------------------------------------------------------------------------
-say "drift scan: contract vs SQL floor ($drift_reps repetitions)"
+load_drift="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "drift scan: contract and the real drift job vs SQL floor ($drift_reps repetitions)"
 Database__Engine=$db_engine ConnectionStrings__Iop="$conn" \
-  dotnet "$(bin IopPlatform.Bench.Drift)" --repetitions "$drift_reps" >"$work/drift.json" 2> >(tee "$work/drift.log" >&2) \
+  dotnet "$(bin IopPlatform.Bench.Drift)" --repetitions "$drift_reps" \
+    --job "IopPlatform.Enrollment.Features.Engagement.DriftScanHandler, IopPlatform.Enrollment" --method "Handle(DetectDriftCommand)" \
+    --count-sql "SELECT COUNT(*) FROM enrollment_alert" >"$work/drift.json" 2> >(tee "$work/drift.log" >&2) \
   || { cat "$work/drift.json" >&2; fail "drift harness (a non-zero exit also means the contract and the floor disagreed)"; }
 
 cat "$work"/phases.d/*.tsv >"$work/phases.tsv"
@@ -288,6 +295,7 @@ python3 "$BENCH/load/report.py" --phases "$work/phases.tsv" --drift "$work/drift
   --cores "$(nproc)" --memory "$(free -g | awk '/^Mem:/ { print $2 " GiB" }')" --cpu "$cpu" \
   --dotnet "$(dotnet --version)" --wrk "$(wrk -v 2>&1 | head -n1 | awk '{print $2}')" --hey "$(dpkg-query -W -f='${Version}' hey 2>/dev/null || echo '?')" \
   --postgres "${pg_version:-n/a}" --fsync "$pg_fsync" --fixed-peak "$fixed_peak" --vm-peak "$api_peak_total" --gen-seconds "$gen_seconds" \
+  --loadavg "at start $load_start, before the drift scan $load_drift, at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   --command "build/bench/run.sh $orig_args" || fail "report"
 say "results: $out"
 

@@ -16,7 +16,10 @@ namespace IopPlatform.Bench.Drift;
 ///   contract — what the drift job does: page active enrollments 1,000 at a time (GetActiveEnrollmentsQuery) and ask
 ///              Scheduling for their attendance over the window (GetAttendanceHistoryQuery), folding it per enrollment;
 ///   floor    — one hand-written set-based SQL aggregate over the same bookings/attendance window.
-///   job      — optional (--job "Type, Assembly" [--method Name]): the real drift job once it lands, resolved by name.
+///   job      — optional (--job "Type, Assembly" [--method Name|Name(ParameterType)]): the real drift job, resolved by
+///              name (Enrollment's DriftScanHandler.Handle(DetectDriftCommand), which Hangfire runs as enrollment:detect-drift).
+/// On PostgreSQL every phase also reports the rows the database scanned for it (pg_stat_user_tables: seq_tup_read +
+/// idx_tup_fetch, delta around the phase; the pool is cleared first so every backend has flushed its counters).
 /// Prints one JSON object (stdout) with wall times, rows, allocations and peak RSS per phase, and the ratio.
 /// Configuration: Database__Engine, ConnectionStrings__Iop (as the API).
 /// </summary>
@@ -63,11 +66,11 @@ internal static class Program
         var results = new List<Phase>();
         for (var r = 0; r < repetitions; r++)
         {
-            results.Add(await MeasureAsync("floor", r, () => FloorAsync(app.Services, from, to)));
-            results.Add(await MeasureAsync("contract", r, () => ContractAsync(app.Services, from, to)));
+            results.Add(await MeasureAsync(app.Services, "floor", r, () => FloorAsync(app.Services, from, to)));
+            results.Add(await MeasureAsync(app.Services, "contract", r, () => ContractAsync(app.Services, from, to)));
             if (options.TryGetValue("job", out var job))
             {
-                results.Add(await MeasureAsync("job", r, () => JobAsync(app.Services, job, options.GetValueOrDefault("method", "RunAsync"), options.GetValueOrDefault("count-sql"))));
+                results.Add(await MeasureAsync(app.Services, "job", r, () => JobAsync(app.Services, job, options.GetValueOrDefault("method", "RunAsync"), options.GetValueOrDefault("count-sql"))));
             }
         }
 
@@ -86,6 +89,8 @@ internal static class Program
                 allocatedMb = Math.Round(median.AllocatedBytes / 1048576.0, 1),
                 peakRssMb = Math.Round(g.Max(p => p.PeakRssBytes) / 1048576.0, 1),
                 median.Extra,
+                median.DbRowsScanned,
+                extras = g.Select(p => p.Extra).ToList(),
             };
         });
         var floor = summary["floor"].medianSeconds;
@@ -96,6 +101,7 @@ internal static class Program
             phases = summary,
             contractOverFloor = floor > 0 ? Math.Round(summary["contract"].medianSeconds / floor, 2) : 0,
             jobOverFloor = summary.TryGetValue("job", out var j) && floor > 0 ? Math.Round(j.medianSeconds / floor, 2) : (double?)null,
+            job = options.TryGetValue("job", out var jobType) ? $"{jobType.Split(',')[0].Split('.')[^1]}.{options.GetValueOrDefault("method", "RunAsync")}" : null,
             // Both phases must see the same attendance, or the comparison means nothing.
             sameAnswer = summary["floor"].Attended == summary["contract"].Attended && summary["floor"].Enrollments == summary["contract"].Enrollments,
         };
@@ -103,12 +109,13 @@ internal static class Program
         return output.sameAnswer ? 0 : 3;
     }
 
-    private sealed record Phase(string Name, double Seconds, long Enrollments, long RowsRead, long Attended, long AllocatedBytes, long PeakRssBytes, string? Extra);
+    private sealed record Phase(string Name, double Seconds, long Enrollments, long RowsRead, long Attended, long AllocatedBytes, long PeakRssBytes, string? Extra, long? DbRowsScanned);
 
     private sealed record Outcome(long Enrollments, long RowsRead, long Attended, string? Extra = null);
 
-    private static async Task<Phase> MeasureAsync(string name, int repetition, Func<Task<Outcome>> run)
+    private static async Task<Phase> MeasureAsync(IServiceProvider services, string name, int repetition, Func<Task<Outcome>> run)
     {
+        var scannedBefore = await DbRowsScannedAsync(services);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -117,10 +124,13 @@ internal static class Program
         var clock = Stopwatch.StartNew();
         var outcome = await run();
         clock.Stop();
+        var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var peak = PeakRss();
+        var scannedAfter = await DbRowsScannedAsync(services);
         var phase = new Phase(name, clock.Elapsed.TotalSeconds, outcome.Enrollments, outcome.RowsRead, outcome.Attended,
-            GC.GetTotalAllocatedBytes(precise: true) - allocated, PeakRss(), outcome.Extra);
+            allocatedBytes, peak, outcome.Extra, scannedAfter - scannedBefore);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"drift-bench: {name,-8} #{repetition + 1}: {phase.Seconds,8:F3} s  {phase.Enrollments,8:N0} enrollments  {phase.RowsRead,10:N0} rows  peak RSS {phase.PeakRssBytes / 1048576.0:F0} MB"));
+            $"drift-bench: {name,-8} #{repetition + 1}: {phase.Seconds,8:F3} s  {phase.Enrollments,8:N0} enrollments  {phase.RowsRead,10:N0} rows  db scanned {phase.DbRowsScanned?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"}  peak RSS {phase.PeakRssBytes / 1048576.0:F0} MB  {phase.Extra}"));
         return phase;
     }
 
@@ -177,16 +187,60 @@ internal static class Program
         var type = Type.GetType(typeName, throwOnError: true)!;
         await using var scope = services.CreateAsyncScope();
         var job = ActivatorUtilities.CreateInstance(scope.ServiceProvider, type);
-        var method = type.GetMethod(methodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            ?? throw new MissingMethodException(typeName, methodName);
-        var arguments = method.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? (object?)CancellationToken.None : null).ToArray();
+        var method = FindMethod(type, methodName);
+        // A parameter that is not the CancellationToken is the job's request (a MediatR handler's Handle(TRequest, ct)):
+        // made with its parameterless constructor when it has one, null otherwise.
+        var arguments = method.GetParameters().Select(p =>
+            p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
+            : p.ParameterType.IsValueType || p.ParameterType.GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance(p.ParameterType)
+            : null).ToArray();
         long before = await CountAsync(services, countSql);
+        object? result = null;
         if (method.Invoke(job, arguments) is Task task)
         {
             await task;
+            result = task.GetType().GetProperty("Result")?.GetValue(task);
         }
-        long raised = await CountAsync(services, countSql) - before;
-        return new Outcome(0, 0, 0, countSql is null ? null : $"alerts raised: {raised}");
+        long after = await CountAsync(services, countSql);
+        // A result that says how many enrollments it evaluated (the per-program scan's DriftScanResultDto) is reported.
+        var evaluated = result?.GetType().GetProperty("EnrollmentsEvaluated")?.GetValue(result) is int n ? n : 0;
+        return new Outcome(evaluated, 0, 0, countSql is null ? null : $"alerts raised: {after - before} (count after: {after})");
+    }
+
+    /// <summary><c>Name</c>, or <c>Name(ParameterTypeName)</c> to pick one overload (a handler of several requests).</summary>
+    private static MethodInfo FindMethod(Type type, string spec)
+    {
+        var open = spec.IndexOf('(', StringComparison.Ordinal);
+        var name = open < 0 ? spec : spec[..open];
+        var parameter = open < 0 ? null : spec[(open + 1)..].TrimEnd(')');
+        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+            .Where(m => m.Name == name && (parameter is null || m.GetParameters().FirstOrDefault()?.ParameterType.Name == parameter))
+            .ToList();
+        return candidates.Count switch
+        {
+            1 => candidates[0],
+            0 => throw new MissingMethodException(type.FullName, spec),
+            _ => throw new AmbiguousMatchException($"{type.FullName}.{spec} has {candidates.Count} overloads: pass Name(ParameterType)"),
+        };
+    }
+
+    /// <summary>Rows the database read (PostgreSQL only; null elsewhere). Clearing the pool ends the backends, which
+    /// flushes their statistics; reading them from a new backend then sees every row the phase scanned.</summary>
+    private static async Task<long?> DbRowsScannedAsync(IServiceProvider services)
+    {
+        var db = services.GetRequiredService<IDbConnectionFactory>();
+        await using (var probe = await db.OpenAsync())
+        {
+            if (probe is not Npgsql.NpgsqlConnection)
+            {
+                return null;
+            }
+        }
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await Task.Delay(500);
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT COALESCE(SUM(seq_tup_read + COALESCE(idx_tup_fetch, 0)), 0)::bigint FROM pg_stat_user_tables");
     }
 
     private static async Task<long> CountAsync(IServiceProvider services, string? sql)
