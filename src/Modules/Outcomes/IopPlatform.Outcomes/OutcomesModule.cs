@@ -27,6 +27,7 @@ public static class OutcomesModule
         services.AddSingleton(OutcomesSettings.From(configuration));
         services.AddScoped<OutcomesDisclosureLog>();
         services.AddScoped<PartnerDisclosure>();
+        services.AddScoped<Features.Recovery.EnrollmentRecordPage>();
         // The audit behaviour registers the real scope; until it is present, handlers still get one to report to.
         return new ModuleDescriptor("outcomes", typeof(OutcomesModule).Assembly, MigrationOrder: 4);
     }

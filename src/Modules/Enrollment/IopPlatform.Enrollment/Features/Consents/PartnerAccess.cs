@@ -78,11 +78,6 @@ internal sealed class DisclosureLog
 /// </summary>
 internal sealed class PartnerAccess(ICurrentCaller caller, TimeProvider clock, DisclosureLog log)
 {
-    private const string InsertDisclosure = """
-        INSERT INTO enrollment_disclosure (id, patient_id, recipient_api_client_id, consent_id, category, purpose, disclosed_at)
-        VALUES (@Id, @PatientId, @RecipientApiClientId, @ConsentId, @Category, @Purpose, @DisclosedAt)
-        """;
-
     public bool IsPartner => caller.IsExternalRecipient();
 
     public Guid PartnerId => caller.ApiClientId ?? throw new ForbiddenException("This partner credential carries no API client id.");
@@ -100,16 +95,8 @@ internal sealed class PartnerAccess(ICurrentCaller caller, TimeProvider clock, D
         {
             throw new NotFoundException("Patient", patientId);
         }
-        await connection.ExecuteAsync(new CommandDefinition(InsertDisclosure, new
-        {
-            Id = Guid.CreateVersion7(),
-            PatientId = patientId,
-            RecipientApiClientId = PartnerId,
-            ConsentId = decision.ConsentId!.Value,
-            Category = category,
-            caller.Purpose,
-            DisclosedAt = at,
-        }, cancellationToken: ct));
+        await RecordDisclosureHandler.WriteAsync(
+            connection, new RecordDisclosureCommand(patientId, PartnerId, decision.ConsentId!.Value, category, caller.Purpose, at), ct);
         log.Mark();
     }
 
@@ -124,11 +111,6 @@ internal sealed class PartnerAccess(ICurrentCaller caller, TimeProvider clock, D
 /// <summary>Adds the §2.32 redisclosure notice to any response that disclosed a patient's records to a partner.</summary>
 internal sealed class RedisclosureNoticeFilter : IEndpointFilter
 {
-    public const string Header = "X-Redisclosure-Notice";
-
-    /// <summary>The 2024 rule's short notice (42 CFR §2.32(a)(1)).</summary>
-    public const string Notice = "42 CFR part 2 prohibits unauthorized use or disclosure of these records.";
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -136,7 +118,7 @@ internal sealed class RedisclosureNoticeFilter : IEndpointFilter
         var result = await next(context);
         if (context.HttpContext.RequestServices.GetService(typeof(DisclosureLog)) is DisclosureLog { Disclosed: true })
         {
-            context.HttpContext.Response.Headers[Header] = Notice;
+            context.HttpContext.Response.Headers[RedisclosureNotice.Header] = RedisclosureNotice.Text;
         }
         return result;
     }

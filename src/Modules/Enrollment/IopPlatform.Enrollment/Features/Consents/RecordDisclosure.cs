@@ -19,18 +19,24 @@ internal sealed class RecordDisclosureHandler(IDbConnectionFactory db) : IReques
     public async Task<Guid> Handle(RecordDisclosureCommand request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var id = Guid.CreateVersion7();
         await using var connection = await db.OpenAsync(cancellationToken);
+        return await WriteAsync(connection, request, cancellationToken);
+    }
+
+    /// <summary>The one writer of the accounting of disclosures, also used by Enrollment's own partner reads.</summary>
+    public static async Task<Guid> WriteAsync(System.Data.Common.DbConnection connection, RecordDisclosureCommand disclosure, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
         await connection.ExecuteAsync(new CommandDefinition(Insert, new
         {
             Id = id,
-            request.PatientId,
-            request.ApiClientId,
-            request.ConsentId,
-            request.Category,
-            request.Purpose,
-            request.At,
-        }, cancellationToken: cancellationToken));
+            disclosure.PatientId,
+            disclosure.ApiClientId,
+            disclosure.ConsentId,
+            disclosure.Category,
+            disclosure.Purpose,
+            disclosure.At,
+        }, cancellationToken: ct));
         return id;
     }
 }

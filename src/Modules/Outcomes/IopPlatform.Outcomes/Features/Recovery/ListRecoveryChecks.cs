@@ -1,11 +1,7 @@
-using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -28,21 +24,10 @@ internal sealed class ListRecoveryChecksValidator : AbstractValidator<ListRecove
     public ListRecoveryChecksValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
 }
 
-internal sealed class ListRecoveryChecksHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit, PartnerDisclosure partners)
-    : IRequestHandler<ListRecoveryChecksQuery, CursorPage<RecoveryCheckDto>>
+internal sealed class ListRecoveryChecksHandler(EnrollmentRecordPage pages) : IRequestHandler<ListRecoveryChecksQuery, CursorPage<RecoveryCheckDto>>
 {
-    public async Task<CursorPage<RecoveryCheckDto>> Handle(ListRecoveryChecksQuery request, CancellationToken cancellationToken)
-    {
-        var after = Cursor.Decode(request.Cursor);
-        var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
-        await partners.EnsureAsync(profile.PatientId, InformationCategories.Outcomes, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
-        var where = after is null ? "enrollment_id = @EnrollmentId" : "enrollment_id = @EnrollmentId AND id > @After";
-        var sql = $"SELECT {RecordRecoveryCheckHandler.Columns} FROM outcomes_recovery_check WHERE {where} ORDER BY id {dialect.Limit("@Take")}";
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RecoveryCheckDto>(new CommandDefinition(
-            sql, new { request.EnrollmentId, After = after, Take = request.Limit + 1 }, cancellationToken: cancellationToken));
-        return Cursor.Page(rows.AsList(), request.Limit, r => r.Id);
-    }
+    public Task<CursorPage<RecoveryCheckDto>> Handle(ListRecoveryChecksQuery request, CancellationToken cancellationToken) =>
+        pages.ReadAsync<RecoveryCheckDto>("outcomes_recovery_check", RecordRecoveryCheckHandler.Columns, request.EnrollmentId, request.Limit, request.Cursor, r => r.Id, cancellationToken);
 }
 
 internal static class ListRecoveryChecksEndpoint
