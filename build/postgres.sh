@@ -158,7 +158,8 @@ cmd_start() {
   remove_stale_pid "$bin"
 
   log "starting PostgreSQL on 127.0.0.1:${PORT} (socket and log in ${DIR})"
-  local opts="-p ${PORT} -k ${DIR} -c listen_addresses=127.0.0.1 -c max_connections=300"
+  # random_page_cost=1.1: solid-state storage, as deploy/compose.postgres.yaml sets it (README decision 24).
+  local opts="-p ${PORT} -k ${DIR} -c listen_addresses=127.0.0.1 -c max_connections=300 -c random_page_cost=1.1"
   if [[ "${IOP_PG_DURABLE:-}" == "1" ]]; then
     opts+=" -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   else

@@ -158,6 +158,22 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
     }
 
     [Fact]
+    public async Task An_active_enrollment_with_no_session_in_the_window_is_evaluated_too()
+    {
+        var (programId, _) = await ProgramWithDailyGroup();
+        var unbooked = await ActiveEnrollment(programId, "Robin", "cm-c", supervisor: "sup-9");
+        var booked = await ActiveEnrollment(programId, "Lee", "cm-c", supervisor: "sup-9");
+        // The scan takes attendance from one pass over the window's bookings; an enrollment without any must not be skipped.
+        await Count("DELETE FROM scheduling_booking WHERE enrollment_id = @Id", new { unbooked.Id });
+        Assert.Equal(0, await Count("SELECT COUNT(*) FROM scheduling_booking WHERE enrollment_id = @Id", new { unbooked.Id }));
+        Assert.NotEqual(0, await Count("SELECT COUNT(*) FROM scheduling_booking WHERE enrollment_id = @Id", new { booked.Id }));
+
+        var scan = await (await Supervisor().PostAsync($"/api/v1/programs/{programId}/drift-scan", null, Ct)).Read<DriftScanResultDto>();
+
+        Assert.Equal(2, scan.EnrollmentsEvaluated);
+    }
+
+    [Fact]
     public async Task Scan_of_an_unknown_program_is_404_and_case_managers_may_not_scan()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await Supervisor().PostAsync($"/api/v1/programs/{Guid.CreateVersion7()}/drift-scan", null, Ct)).StatusCode);

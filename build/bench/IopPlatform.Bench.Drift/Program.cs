@@ -13,8 +13,9 @@ namespace IopPlatform.Bench.Drift;
 /// <summary>
 /// Drift-scan benchmark. Builds the API's service provider in-process (PlatformSetup.AddIopPlatform, reached by
 /// reflection because it is internal to the host; nothing is listening) and times, in the same process and run:
-///   contract — what the drift job does: page active enrollments 1,000 at a time (GetActiveEnrollmentsQuery) and ask
-///              Scheduling for their attendance over the window (GetAttendanceHistoryQuery), folding it per enrollment;
+///   contract — what the drift job does: page active enrollments 1,000 at a time (GetActiveEnrollmentsQuery), then take
+///              their attendance from Scheduling's one ordered pass over the window (StreamAttendanceHistoryQuery),
+///              folding it per enrollment;
 ///   floor    — one hand-written set-based SQL aggregate over the same bookings/attendance window.
 ///   job      — optional (--job "Type, Assembly" [--method Name|Name(ParameterType)]): the real drift job, resolved by
 ///              name (Enrollment's DriftScanHandler.Handle(DetectDriftCommand), which Hangfire runs as enrollment:detect-drift).
@@ -47,7 +48,8 @@ internal static class Program
         var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal) && x.i + 1 < args.Length)
             .ToDictionary(x => x.a[2..], x => args[x.i + 1], StringComparer.Ordinal);
         var repetitions = int.Parse(options.GetValueOrDefault("repetitions", "3"), CultureInfo.InvariantCulture);
-        var days = int.Parse(options.GetValueOrDefault("days", "28"), CultureInfo.InvariantCulture);
+        // The drift job reads DriftRules.HistoryDays (42) of attendance: the floor aggregates the same window.
+        var days = int.Parse(options.GetValueOrDefault("days", "42"), CultureInfo.InvariantCulture);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -153,32 +155,32 @@ internal static class Program
     {
         await using var scope = services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        // Who is active: Enrollment's keyset pages, as the drift job reads them.
+        var active = new HashSet<Guid>();
         Guid? after = null;
-        long enrollments = 0, rows = 0, attended = 0;
         while (true)
         {
             var page = await mediator.Send(new GetActiveEnrollmentsQuery(null, after, 1000));
-            if (page.Count == 0)
-            {
-                break;
-            }
-            var history = await mediator.Send(new GetAttendanceHistoryQuery(page.Select(e => e.EnrollmentId).ToList(), from, to));
-            rows += history.Count;
-            // The per-enrollment fold a drift rule needs (the answer checked against the floor's).
-            var perEnrollment = new Dictionary<Guid, int>(page.Count);
-            foreach (var item in history)
-            {
-                perEnrollment[item.EnrollmentId] = perEnrollment.GetValueOrDefault(item.EnrollmentId) + (item.Status is { } s && Attended.Contains(s) ? 1 : 0);
-            }
-            enrollments += perEnrollment.Count;
-            attended += perEnrollment.Values.Sum();
-            after = page[^1].EnrollmentId;
+            active.UnionWith(page.Where(e => e.Status == EnrollmentStatus.Active).Select(e => e.EnrollmentId));
             if (page.Count < 1000)
             {
                 break;
             }
+            after = page[^1].EnrollmentId;
         }
-        return new Outcome(enrollments, rows, attended);
+        // Their attendance: Scheduling's one ordered pass over the window, folded per enrollment as it streams.
+        long rows = 0, attended = 0;
+        var seen = new HashSet<Guid>();
+        await foreach (var item in await mediator.Send(new StreamAttendanceHistoryQuery(null, from, to)))
+        {
+            rows++;
+            if (active.Contains(item.EnrollmentId))
+            {
+                seen.Add(item.EnrollmentId);
+                attended += item.Status is { } s && Attended.Contains(s) ? 1 : 0;
+            }
+        }
+        return new Outcome(seen.Count, rows, attended);
     }
 
     /// <summary>The real drift job, by name: its constructor is served from DI; the method may take a CancellationToken.</summary>

@@ -22,10 +22,11 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         "outcome AS Outcome, status_code AS StatusCode, client_address AS ClientAddress, purpose AS Purpose, break_glass AS BreakGlass, " +
         "break_glass_reason AS BreakGlassReason, trace_id AS TraceId, previous_hash AS PreviousHash, hash AS Hash";
 
-    private const string InsertSql =
-        "INSERT INTO platform_audit_event (" + Columns + ") VALUES (@Id, @Sequence, @OccurredAt, @ActorId, @ActorType, @ActorName, @Roles, " +
-        "@PatientId, @DataCategory, @Action, @Resource, @ResourceId, @Outcome, @StatusCode, @ClientAddress, @Purpose, @BreakGlass, " +
-        "@BreakGlassReason, @TraceId, @PreviousHash, @Hash)";
+    /// <summary>
+    /// Rows per multi-row INSERT: one statement per 90 entries instead of one per entry (the writer's database cost per
+    /// audited read, measured in build/bench), and 90 × 21 parameters stay under SQL Server's 2,100.
+    /// </summary>
+    internal const int RowsPerInsert = 90;
 
     private sealed class ChainHead
     {
@@ -64,9 +65,48 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
             previous = row.Hash;
             chained.Add(row);
         }
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, chained, transaction, cancellationToken: ct)).ConfigureAwait(false);
+        foreach (var chunk in chained.Chunk(RowsPerInsert))
+        {
+            var (sql, parameters) = Insert(chunk);
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct)).ConfigureAwait(false);
+        }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return chained;
+    }
+
+    private static (string Sql, DynamicParameters Parameters) Insert(AuditEvent[] rows)
+    {
+        var parameters = new DynamicParameters();
+        var values = new List<string>(rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var r = rows[i];
+            values.Add($"(@Id{i}, @Sequence{i}, @OccurredAt{i}, @ActorId{i}, @ActorType{i}, @ActorName{i}, @Roles{i}, @PatientId{i}, @DataCategory{i}, " +
+                       $"@Action{i}, @Resource{i}, @ResourceId{i}, @Outcome{i}, @StatusCode{i}, @ClientAddress{i}, @Purpose{i}, @BreakGlass{i}, " +
+                       $"@BreakGlassReason{i}, @TraceId{i}, @PreviousHash{i}, @Hash{i})");
+            parameters.Add($"Id{i}", r.Id);
+            parameters.Add($"Sequence{i}", r.Sequence);
+            parameters.Add($"OccurredAt{i}", r.OccurredAt);
+            parameters.Add($"ActorId{i}", r.ActorId);
+            parameters.Add($"ActorType{i}", r.ActorType);
+            parameters.Add($"ActorName{i}", r.ActorName);
+            parameters.Add($"Roles{i}", r.Roles);
+            parameters.Add($"PatientId{i}", r.PatientId);
+            parameters.Add($"DataCategory{i}", r.DataCategory);
+            parameters.Add($"Action{i}", r.Action);
+            parameters.Add($"Resource{i}", r.Resource);
+            parameters.Add($"ResourceId{i}", r.ResourceId);
+            parameters.Add($"Outcome{i}", r.Outcome);
+            parameters.Add($"StatusCode{i}", r.StatusCode);
+            parameters.Add($"ClientAddress{i}", r.ClientAddress);
+            parameters.Add($"Purpose{i}", r.Purpose);
+            parameters.Add($"BreakGlass{i}", r.BreakGlass);
+            parameters.Add($"BreakGlassReason{i}", r.BreakGlassReason);
+            parameters.Add($"TraceId{i}", r.TraceId);
+            parameters.Add($"PreviousHash{i}", r.PreviousHash);
+            parameters.Add($"Hash{i}", r.Hash);
+        }
+        return ($"INSERT INTO platform_audit_event ({Columns}) VALUES {string.Join(", ", values)}", parameters);
     }
 
     /// <summary>Walks the whole chain in sequence order, a page at a time, and reports the first broken entry.</summary>

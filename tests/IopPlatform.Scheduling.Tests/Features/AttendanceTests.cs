@@ -316,6 +316,43 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
     }
 
     [Fact]
+    public async Task Attendance_stream_gives_each_enrollment_its_rows_in_one_run_and_filters_by_program()
+    {
+        var (_, _, session, e) = await BookedSession(3);
+        MoveTo(session.EndsAt);
+        await (await Api.ClientAs(Roles.Clinician).PostJson($"/api/v1/sessions/{session.Id}/attendance", new { enrollmentId = e[0], status = "present" })).Read<AttendanceDto>(HttpStatusCode.Created);
+        // Two days of a daily group: two sessions per enrollment, so rows ordered by start would interleave the enrollments.
+        var (from, to) = (session.StartsAt.AddHours(-1), session.StartsAt.AddHours(25));
+
+        var streamed = await Stream(new StreamAttendanceHistoryQuery(null, from, to));
+        var paged = await Ask(new GetAttendanceHistoryQuery(e, from, to));
+
+        var ours = streamed.Where(h => e.Contains(h.EnrollmentId)).ToList();
+        Assert.Equal(6, ours.Count);
+        Assert.Equal(
+            paged.Select(h => (h.EnrollmentId, h.SessionId, h.Status, h.Minutes)).Order(),
+            ours.Select(h => (h.EnrollmentId, h.SessionId, h.Status, h.Minutes)).Order());
+        var runs = streamed.Select(h => h.EnrollmentId).Where((id, i) => i == 0 || streamed[i - 1].EnrollmentId != id).ToList();
+        Assert.Equal(runs.Distinct().Count(), runs.Count);
+        Assert.All(e, id => Assert.True(ours.Where(h => h.EnrollmentId == id).Select(h => h.StartsAt).SequenceEqual(ours.Where(h => h.EnrollmentId == id).Select(h => h.StartsAt).Order())));
+
+        var program = (await Rows<Guid>("SELECT program_id FROM scheduling_enrollment WHERE enrollment_id = @id", new { id = e[1] })).Single();
+        var onlyProgram = await Stream(new StreamAttendanceHistoryQuery(program, from, to));
+        Assert.Equal([e[1]], onlyProgram.Select(h => h.EnrollmentId).Distinct());
+        await Assert.ThrowsAsync<FluentValidation.ValidationException>(() => Stream(new StreamAttendanceHistoryQuery(null, to, from)));
+    }
+
+    private async Task<List<AttendanceHistoryItemDto>> Stream(StreamAttendanceHistoryQuery query)
+    {
+        var rows = new List<AttendanceHistoryItemDto>();
+        await foreach (var row in await Ask(query))
+        {
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    [Fact]
     public async Task Materialisation_job_rolls_the_horizon_and_books_members_into_new_sessions()
     {
         var site = await Site("America/Chicago");

@@ -81,3 +81,16 @@ public sealed record AttendanceHistoryItemDto
 /// <param name="To">Window end (exclusive, UTC).</param>
 public sealed record GetAttendanceHistoryQuery(IReadOnlyCollection<Guid> EnrollmentIds, DateTimeOffset From, DateTimeOffset To)
     : IRequest<IReadOnlyList<AttendanceHistoryItemDto>>;
+
+/// <summary>
+/// Every enrollment's booked sessions and attendance for sessions starting in [From, To), in one ordered pass (the
+/// drift job's scan of all active enrollments): rows come ordered by enrollment, then session start, so one
+/// enrollment's rows are contiguous. Same rows as <see cref="GetAttendanceHistoryQuery"/>, for every enrollment with a
+/// session in the window, whatever its status (the caller decides who is active). The stream holds a database
+/// connection until it is enumerated to the end or disposed; enumerate it once.
+/// </summary>
+/// <param name="ProgramId">Only this program's enrollments, when set.</param>
+/// <param name="From">Window start (inclusive, UTC).</param>
+/// <param name="To">Window end (exclusive, UTC).</param>
+public sealed record StreamAttendanceHistoryQuery(Guid? ProgramId, DateTimeOffset From, DateTimeOffset To)
+    : IRequest<IAsyncEnumerable<AttendanceHistoryItemDto>>;

@@ -166,6 +166,18 @@ internal sealed class AlertRow
     public int Version { get; init; }
 }
 
+/// <summary>What an open alert already holds, found by its open key.</summary>
+internal sealed class HeldAlert
+{
+    public string OpenKey { get; init; } = string.Empty;
+
+    public string Severity { get; init; } = string.Empty;
+
+    public string Flags { get; init; } = "[]";
+
+    public string Evidence { get; init; } = "[]";
+}
+
 /// <summary>
 /// The alerts table and its guarantees. Every change writes its history row and, when partners or staff must hear of
 /// it, its <c>enrollment_outbox</c> row in the caller's transaction: nothing is announced that is not stored.
@@ -272,8 +284,44 @@ internal static class AlertStore
         return await MergeAsync(connection, tx, open, draft, now, actor, ct);
     }
 
+    /// <summary>
+    /// What the open alerts holding these open keys already say (severity, flags, evidence), by key: one query for a
+    /// whole batch of drafts, without the alerts' longer columns.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, HeldAlert>> HeldByOpenKeysAsync(DbConnection connection, IReadOnlyCollection<string> openKeys, CancellationToken ct)
+    {
+        var found = new Dictionary<string, HeldAlert>(StringComparer.Ordinal);
+        foreach (var chunk in openKeys.Distinct(StringComparer.Ordinal).Chunk(SqlList.ChunkSize))
+        {
+            var parameters = new DynamicParameters();
+            var sql = $"SELECT open_key AS OpenKey, severity, flags, evidence FROM enrollment_alert WHERE {SqlList.In("open_key", chunk, "K", parameters)}";
+            foreach (var row in await connection.QueryAsync<HeldAlert>(new CommandDefinition(sql, parameters, cancellationToken: ct)))
+            {
+                found[row.OpenKey] = row;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// True when merging <paramref name="draft"/> into an open alert would change nothing (no new evidence, no higher
+    /// severity, no new flag): the drift job skips such verdicts without a transaction.
+    /// </summary>
+    public static bool MergeChangesNothing(string severity, string flagsJson, string evidenceJson, AlertDraft draft)
+    {
+        var known = ReadEvidence(evidenceJson).Select(e => (e.Kind, e.Id)).ToHashSet();
+        var flags = ReadFlags(flagsJson);
+        return draft.Evidence.All(e => known.Contains((e.Kind, e.Id)))
+               && AlertSeverity.Max(severity, draft.Severity) == severity
+               && draft.Flags.All(f => flags.Contains(f, StringComparer.Ordinal));
+    }
+
     private static async Task<(RaiseOutcome, Guid?)> MergeAsync(DbConnection connection, DbTransaction tx, AlertRow open, AlertDraft draft, DateTimeOffset now, string actor, CancellationToken ct)
     {
+        if (MergeChangesNothing(open.Severity, open.Flags, open.Evidence, draft))
+        {
+            return (RaiseOutcome.Unchanged, open.Id);
+        }
         var evidence = ReadEvidence(open.Evidence).ToList();
         var known = evidence.Select(e => (e.Kind, e.Id)).ToHashSet();
         var added = draft.Evidence.Where(e => !known.Contains((e.Kind, e.Id))).ToList();
@@ -281,10 +329,6 @@ internal static class AlertStore
         var severity = AlertSeverity.Max(open.Severity, draft.Severity);
         var flags = ReadFlags(open.Flags).Union(draft.Flags).ToList();
         var raised = severity != open.Severity;
-        if (added.Count == 0 && !raised && flags.Count == ReadFlags(open.Flags).Count)
-        {
-            return (RaiseOutcome.Unchanged, open.Id);
-        }
         var changed = await connection.ExecuteAsync(new CommandDefinition(Merge, new
         {
             open.Id,

@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Scheduling.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -43,8 +44,11 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
     : IRequestHandler<DetectDriftCommand, Unit>,
       IRequestHandler<ScanProgramDriftRequest, DriftScanResultDto>
 {
-    /// <summary>Page size of the active-enrollment keyset: each page costs one query per data source.</summary>
+    /// <summary>Page size of the active-enrollment keyset.</summary>
     public const int PageSize = 1000;
+
+    /// <summary>Enrollments evaluated together: their other facts are read, and their verdicts written, once per batch.</summary>
+    public const int BatchSize = 1000;
 
     public async Task<Unit> Handle(DetectDriftCommand request, CancellationToken cancellationToken)
     {
@@ -62,63 +66,170 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
         return await ScanAsync(request.ProgramId, cancellationToken);
     }
 
+    /// <summary>
+    /// Who is active comes from Enrollment (keyset pages); their attendance from ONE ordered pass over Scheduling's
+    /// window (<see cref="StreamAttendanceHistoryQuery"/>), cut into batches as it streams. Paging the attendance too
+    /// made the database read the window's sessions once per page (build/bench: 21 s of 42 s at 100k enrollments).
+    /// Active enrollments without a session in the window are evaluated last, with no attendance.
+    /// </summary>
     private async Task<DriftScanResultDto> ScanAsync(Guid? programId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        int evaluated = 0, raised = 0, updated = 0;
+        var tally = new ScanTally();
+        var active = await ActiveEnrollmentsAsync(programId, ct);
+
+        var batch = new List<EnrollmentSummary>(BatchSize);
+        var rows = new List<AttendanceHistoryItemDto>();
+        var stream = await mediator.Send(new StreamAttendanceHistoryQuery(programId, DriftFactsReader.HistoryFrom(now), DriftFactsReader.HistoryTo(now)), ct);
+        Guid? current = null;
+        var keep = false;
+        await foreach (var row in stream.WithCancellation(ct))
+        {
+            if (row.EnrollmentId != current)
+            {
+                current = row.EnrollmentId;
+                if (batch.Count == BatchSize)
+                {
+                    await EvaluateAsync(batch, rows, now, tally, ct);
+                    batch.Clear();
+                    rows.Clear();
+                }
+                keep = active.Remove(row.EnrollmentId, out var enrollment);
+                if (keep)
+                {
+                    batch.Add(enrollment!);
+                }
+            }
+            if (keep)
+            {
+                rows.Add(row);
+            }
+        }
+        await EvaluateAsync(batch, rows, now, tally, ct);
+        foreach (var rest in active.Values.Chunk(BatchSize))
+        {
+            await EvaluateAsync(rest, [], now, tally, ct);
+        }
+        return new DriftScanResultDto { ProgramId = programId, EnrollmentsEvaluated = tally.Evaluated, AlertsRaised = tally.Raised, AlertsUpdated = tally.Updated, ScannedAt = now };
+    }
+
+    private async Task<Dictionary<Guid, EnrollmentSummary>> ActiveEnrollmentsAsync(Guid? programId, CancellationToken ct)
+    {
+        var active = new Dictionary<Guid, EnrollmentSummary>();
         Guid? after = null;
         while (true)
         {
             var page = await mediator.Send(new GetActiveEnrollmentsQuery(programId, after, PageSize), ct);
-            if (page.Count == 0)
+            foreach (var enrollment in page.Where(e => e.Status == EnrollmentStatus.Active && e.AdmissionDate is not null))
             {
-                break;
-            }
-            after = page[^1].EnrollmentId;
-            foreach (var item in await reader.ReadAsync(page, now, ct))
-            {
-                evaluated++;
-                var results = DriftRules.Evaluate(item.Program.RulePack, item.Facts, now).Where(r => r.Fired).ToList();
-                if (results.Count == 0)
-                {
-                    continue;
-                }
-                var (r, u) = await RaiseAllAsync(item, results, now, ct);
-                raised += r;
-                updated += u;
+                active[enrollment.EnrollmentId] = enrollment;
             }
             if (page.Count < PageSize)
             {
-                break;
+                return active;
             }
+            after = page[^1].EnrollmentId;
         }
-        return new DriftScanResultDto { ProgramId = programId, EnrollmentsEvaluated = evaluated, AlertsRaised = raised, AlertsUpdated = updated, ScannedAt = now };
     }
 
-    /// <summary>All of one enrollment's verdicts in one transaction; a race with another job server is retried once.</summary>
-    private async Task<(int Raised, int Updated)> RaiseAllAsync(DriftCase item, IReadOnlyList<RuleResult> results, DateTimeOffset now, CancellationToken ct)
+    private sealed class ScanTally
+    {
+        public int Evaluated { get; set; }
+
+        public int Raised { get; set; }
+
+        public int Updated { get; set; }
+    }
+
+    /// <summary>
+    /// The rules for one batch. Verdicts an open alert already holds in full are dropped after one read of the batch's
+    /// open alerts; the rest are written in one transaction for the batch (one commit, not one per enrollment). A race
+    /// with another job server falls back to one transaction per enrollment, each retried.
+    /// </summary>
+    private async Task EvaluateAsync(IReadOnlyList<EnrollmentSummary> batch, List<AttendanceHistoryItemDto> rows, DateTimeOffset now, ScanTally tally, CancellationToken ct)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var verdicts = new List<(Guid EnrollmentId, List<AlertDraft> Drafts)>();
+        foreach (var item in await reader.ReadAsync(batch, rows.ToLookup(r => r.EnrollmentId), now, ct))
+        {
+            tally.Evaluated++;
+            var drafts = DriftRules.Evaluate(item.Program.RulePack, item.Facts, now).Where(r => r.Fired).Select(r => Draft(item, r)).ToList();
+            if (drafts.Count > 0)
+            {
+                verdicts.Add((item.Enrollment.EnrollmentId, drafts));
+            }
+        }
+        if (verdicts.Count == 0)
+        {
+            return;
+        }
+        IReadOnlyDictionary<string, HeldAlert> open;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            open = await AlertStore.HeldByOpenKeysAsync(connection, verdicts.SelectMany(v => v.Drafts.Select(Key)).ToList(), ct);
+        }
+        var changes = verdicts
+            .Select(v => (v.EnrollmentId, Drafts: v.Drafts.Where(d => !(open.TryGetValue(Key(d), out var held) && AlertStore.MergeChangesNothing(held.Severity, held.Flags, held.Evidence, d))).ToList()))
+            .Where(v => v.Drafts.Count > 0)
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var (raised, updated) = await RaiseAsync(changes.SelectMany(c => c.Drafts).ToList(), now, ct);
+            tally.Raised += raised;
+            tally.Updated += updated;
+        }
+        catch (Exception ex) when (IsRace(ex))
+        {
+            logger.LogInformation("Drift alerts of a batch of {Count} enrollments raced another writer; writing them one enrollment at a time", changes.Count);
+            foreach (var (enrollmentId, drafts) in changes)
+            {
+                var (raised, updated) = await RaiseWithRetryAsync(enrollmentId, drafts, now, ct);
+                tally.Raised += raised;
+                tally.Updated += updated;
+            }
+        }
+    }
+
+    private static string Key(AlertDraft draft) => AlertStore.OpenKey(draft.EnrollmentId, draft.Rule);
+
+    private static bool IsRace(Exception ex) => ex is ConflictException || Infrastructure.DbErrors.IsUniqueViolation(ex);
+
+    private async Task<(int Raised, int Updated)> RaiseWithRetryAsync(Guid enrollmentId, IReadOnlyList<AlertDraft> drafts, DateTimeOffset now, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                int raised = 0, updated = 0;
-                await using var connection = await db.OpenAsync(ct);
-                await using var tx = await connection.BeginTransactionAsync(ct);
-                foreach (var result in results)
-                {
-                    var (outcome, _) = await AlertStore.RaiseAsync(connection, tx, dialect, Draft(item, result), now, "system:drift-job", ct);
-                    raised += outcome == RaiseOutcome.Created ? 1 : 0;
-                    updated += outcome == RaiseOutcome.Updated ? 1 : 0;
-                }
-                await tx.CommitAsync(ct);
-                return (raised, updated);
+                return await RaiseAsync(drafts, now, ct);
             }
-            catch (Exception ex) when (attempt < 3 && (ex is ConflictException || Infrastructure.DbErrors.IsUniqueViolation(ex)))
+            catch (Exception ex) when (attempt < 3 && IsRace(ex))
             {
-                logger.LogInformation("Drift alerts of enrollment {EnrollmentId} raced another writer; retrying", item.Enrollment.EnrollmentId);
+                logger.LogInformation("Drift alerts of enrollment {EnrollmentId} raced another writer; retrying", enrollmentId);
             }
         }
+    }
+
+    /// <summary>All <paramref name="drafts"/> in one transaction.</summary>
+    private async Task<(int Raised, int Updated)> RaiseAsync(IReadOnlyList<AlertDraft> drafts, DateTimeOffset now, CancellationToken ct)
+    {
+        int raised = 0, updated = 0;
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var draft in drafts)
+        {
+            var (outcome, _) = await AlertStore.RaiseAsync(connection, tx, dialect, draft, now, "system:drift-job", ct);
+            raised += outcome == RaiseOutcome.Created ? 1 : 0;
+            updated += outcome == RaiseOutcome.Updated ? 1 : 0;
+        }
+        await tx.CommitAsync(ct);
+        return (raised, updated);
     }
 
     public static AlertDraft Draft(DriftCase item, RuleResult result) => new()

@@ -15,7 +15,8 @@ internal sealed record DriftCase(EnrollmentSummary Enrollment, ProgramContext Pr
 
 /// <summary>
 /// Gathers the rules' facts for a page of enrollments with one set-based query per source (attendance, drug tests,
-/// BAM, care teams, outreach log), never one query per patient. Only reads: callers open write transactions afterwards.
+/// BAM, care teams, outreach log), never one query per patient; the whole-population scan brings the attendance from
+/// its own single ordered pass. Only reads: callers open write transactions afterwards.
 /// </summary>
 internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory db)
 {
@@ -45,6 +46,34 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
     /// <summary>Facts of the active (admitted, not on hold) enrollments of <paramref name="page"/>.</summary>
     public async Task<IReadOnlyList<DriftCase>> ReadAsync(IReadOnlyList<EnrollmentSummary> page, DateTimeOffset now, CancellationToken ct)
     {
+        var candidates = await CandidatesAsync(page, ct);
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+        var ids = candidates.Select(c => c.Enrollment.EnrollmentId).ToList();
+        var history = await mediator.Send(new GetAttendanceHistoryQuery(ids, HistoryFrom(now), HistoryTo(now)), ct);
+        return await WithOtherFactsAsync(candidates, history.ToLookup(h => h.EnrollmentId), now, ct);
+    }
+
+    /// <summary>
+    /// Facts of the active enrollments of <paramref name="page"/> whose attendance the caller already holds (the drift
+    /// scan's one ordered pass over <see cref="StreamAttendanceHistoryQuery"/>); the other sources are read here.
+    /// </summary>
+    public async Task<IReadOnlyList<DriftCase>> ReadAsync(IReadOnlyList<EnrollmentSummary> page, ILookup<Guid, AttendanceHistoryItemDto> attendance, DateTimeOffset now, CancellationToken ct)
+    {
+        var candidates = await CandidatesAsync(page, ct);
+        return candidates.Count == 0 ? [] : await WithOtherFactsAsync(candidates, attendance, now, ct);
+    }
+
+    /// <summary>The attendance window the rules read: <see cref="DriftRules.HistoryDays"/> up to now.</summary>
+    public static DateTimeOffset HistoryFrom(DateTimeOffset now) => now.AddDays(-DriftRules.HistoryDays);
+
+    /// <summary>Exclusive end of the window: sessions starting up to this second count.</summary>
+    public static DateTimeOffset HistoryTo(DateTimeOffset now) => now.AddSeconds(1);
+
+    private async Task<List<(EnrollmentSummary Enrollment, ProgramContext Program)>> CandidatesAsync(IReadOnlyList<EnrollmentSummary> page, CancellationToken ct)
+    {
         var candidates = new List<(EnrollmentSummary Enrollment, ProgramContext Program)>();
         foreach (var enrollment in page.Where(e => e.Status == EnrollmentStatus.Active && e.AdmissionDate is not null))
         {
@@ -53,20 +82,19 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
                 candidates.Add((enrollment, program));
             }
         }
-        if (candidates.Count == 0)
-        {
-            return [];
-        }
+        return candidates;
+    }
+
+    private async Task<IReadOnlyList<DriftCase>> WithOtherFactsAsync(
+        List<(EnrollmentSummary Enrollment, ProgramContext Program)> candidates, ILookup<Guid, AttendanceHistoryItemDto> sessionsBy, DateTimeOffset now, CancellationToken ct)
+    {
         var ids = candidates.Select(c => c.Enrollment.EnrollmentId).ToList();
-        var historyFrom = now.AddDays(-DriftRules.HistoryDays);
         var episodeFrom = new DateTimeOffset(candidates.Min(c => c.Enrollment.AdmissionDate!.Value).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
-        var history = await mediator.Send(new GetAttendanceHistoryQuery(ids, historyFrom, now.AddSeconds(1)), ct);
-        var tests = await mediator.Send(new GetDrugTestSignalsQuery(ids, episodeFrom, now.AddSeconds(1)), ct);
+        var tests = await mediator.Send(new GetDrugTestSignalsQuery(ids, episodeFrom, HistoryTo(now)), ct);
         var bams = await mediator.Send(new GetLatestBamQuery(ids), ct);
         var teams = await mediator.Send(new GetCareTeamsQuery(ids), ct);
-        var outreach = await OutreachAsync(ids, historyFrom, ct);
+        var outreach = await OutreachAsync(ids, HistoryFrom(now), ct);
 
-        var sessionsBy = history.ToLookup(h => h.EnrollmentId);
         var testsBy = tests.ToLookup(t => t.EnrollmentId);
         var bamBy = bams.ToDictionary(b => b.EnrollmentId);
         var teamBy = teams.ToDictionary(t => t.EnrollmentId);
