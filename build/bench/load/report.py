@@ -11,6 +11,7 @@ TARGET_RATIO = 0.65
 TARGET_P99_MS = 50.0
 TARGET_RSS_MB = 300
 TARGET_DRIFT_RATIO = 3.0
+TARGET_DRIFT_SECONDS = 15.0
 
 
 def load_phases(path):
@@ -198,7 +199,7 @@ def main():
     w("")
 
     # 4. Drift.
-    w("## 4. Drift scan — Scheduling contract vs the SQL floor (in-process, same run)")
+    w("## 4. Drift scan — the drift job and its attendance contract vs the SQL floor (in-process, same run)")
     w("")
     win = drift["window"]
     w(f"Window: {win['days']} days ({win['from'][:19]} → {win['to'][:19]} UTC); {drift['repetitions']} repetitions, alternated, median reported.")
@@ -218,16 +219,17 @@ def main():
     floor_extra = drift["phases"]["floor"].get("Extra")
     if floor_extra:
         w(f"Floor: {floor_extra}.")
-    w(f"Contract / floor: **{drift['contractOverFloor']}×** (target ≤ {TARGET_DRIFT_RATIO}×: {verdict(drift['contractOverFloor'] <= TARGET_DRIFT_RATIO)}); "
-      f"same answer: {drift['sameAnswer']}.")
-    w("The contract phase is the attendance part of the drift job (GetActiveEnrollmentsQuery pages of 1,000, then GetAttendanceHistoryQuery per page,")
-    w("through MediatR with its behaviours).")
+    w(f"Contract / floor: **{drift['contractOverFloor']}×** (informational); same answer: {drift['sameAnswer']}.")
+    w("The contract phase is the attendance part of the drift job: Enrollment's active enrollments (GetActiveEnrollmentsQuery, pages of 1,000),")
+    w("then Scheduling's one ordered pass over the window (StreamAttendanceHistoryQuery), through MediatR with its behaviours.")
     job = drift["phases"].get("job")
     if job:
-        w(f"The job phase is the real drift job (`enrollment:detect-drift`: {drift.get('job', 'DriftScanHandler.Handle(DetectDriftCommand)')}): per page it also reads "
-          "drug tests, BAM, care teams and outreach, evaluates the rule pack and raises/updates alerts in one transaction per enrollment. "
-          f"Job / floor: **{drift['jobOverFloor']}×**. Alerts per repetition: {'; '.join(str(e) for e in job.get('extras', []))} "
-          "(the first repetition raises them; later ones find the open alert — one per rule — and only add evidence).")
+        w(f"The job phase is the real drift job (`enrollment:detect-drift`: {drift.get('job', 'DriftScanHandler.Handle(DetectDriftCommand)')}), the drift scan "
+          "the targets judge: the same pass, then per batch of 1,000 enrollments the drug tests, BAM, care teams, outreach and open alerts, "
+          "the rule pack, and one transaction for the batch's new or changed alerts. "
+          f"Job / floor: **{drift['jobOverFloor']}×** (median: the daily scan once alerts exist). Alerts per repetition: "
+          f"{'; '.join(str(e) for e in job.get('extras', []))} (the first repetition raises them, in {job['maxSeconds']:.2f} s; later ones find "
+          "the open alerts unchanged and write nothing).")
     w("")
     w("## Targets")
     w("")
@@ -237,10 +239,12 @@ def main():
     w(f"| p99 ≤ {TARGET_P99_MS:.0f} ms at 300 req/s, 0 errors | worst p99 {worst:.1f} ms at {args.rate} req/s, {total_errors} errors | "
       f"{verdict(worst <= TARGET_P99_MS and total_errors == 0 and float(args.rate) >= 300)} |")
     w(f"| API RSS ≤ {TARGET_RSS_MB} MB under load | {peak:.0f} MB | {verdict(0 < peak <= TARGET_RSS_MB)} |")
-    w(f"| drift scan ≤ {TARGET_DRIFT_RATIO}× the SQL floor | {drift['contractOverFloor']}× ({drift['phases']['contract']['medianSeconds']:.2f} s) | "
-      f"{verdict(drift['contractOverFloor'] <= TARGET_DRIFT_RATIO)} |")
     if job:
-        w(f"| drift job (informational, no target) | {drift['jobOverFloor']}× ({job['medianSeconds']:.2f} s) | |")
+        w(f"| drift scan (the job) ≤ {TARGET_DRIFT_RATIO}× the SQL floor | {drift['jobOverFloor']}× ({job['medianSeconds']:.2f} s vs {floor_s:.2f} s) | "
+          f"{verdict(drift['jobOverFloor'] <= TARGET_DRIFT_RATIO)} |")
+        if args.engine == "postgres" and str(args.size) == "100k":
+            w(f"| drift scan of 100k ≤ {TARGET_DRIFT_SECONDS:.0f} s on PostgreSQL | {job['medianSeconds']:.2f} s (first run, raising the alerts: {job['maxSeconds']:.2f} s) | "
+              f"{verdict(job['medianSeconds'] <= TARGET_DRIFT_SECONDS)} |")
     w("")
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("\n".join(out))

