@@ -121,6 +121,22 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
         })).Read<EnrollmentDto>();
     }
 
+    /// <summary>The patient's consent to disclose these categories (default: enrollment) to one API client; returns its id.</summary>
+    protected async Task<Guid> Consent(Guid patientId, Guid clientId, string purpose = "Care coordination with the patient's recovery app", params string[] categories) =>
+        (await (await Host.Admin().PostJson($"/api/v1/patients/{patientId}/consents", new
+        {
+            disclosingParty = "Riverside Recovery Center IOP",
+            informationCategories = categories.Length == 0 ? ["enrollment"] : categories,
+            recipientApiClientIds = new[] { clientId },
+            treatmentPaymentOperations = false,
+            purpose,
+            expiresOn = "2027-03-01",
+            signedBy = "Dana Whitfield",
+            signerRelationship = "patient",
+            signedAt = "2026-03-01T15:00:00Z",
+            revocationRightAcknowledged = true,
+        })).Read<IdOnly>(HttpStatusCode.Created)).Id;
+
     protected async Task<List<SessionRef>> Sessions(Guid groupId) =>
         (await (await Host.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).Read<List<SessionRef>>()).OrderBy(s => s.StartsAt).ToList();
 

@@ -13,21 +13,6 @@ namespace IopPlatform.Alerts.Tests;
 public abstract class EnrollmentOutboxTests<TApi>(TApi api) : AlertsTest<TApi>(api)
     where TApi : AlertsApi
 {
-    private async Task<Guid> Consent(Guid patientId, Guid clientId, string purpose, string category = "enrollment") =>
-        (await (await Api.Admin().PostJson($"/api/v1/patients/{patientId}/consents", new
-        {
-            disclosingParty = "Riverside Recovery Center IOP",
-            informationCategories = new[] { category },
-            recipientApiClientIds = new[] { clientId },
-            treatmentPaymentOperations = false,
-            purpose,
-            expiresOn = "2027-03-01",
-            signedBy = "Dana Whitfield",
-            signerRelationship = "patient",
-            signedAt = "2026-03-01T15:00:00Z",
-            revocationRightAcknowledged = true,
-        })).Read<IdOnly>(HttpStatusCode.Created)).Id;
-
     [Fact]
     public async Task Admit_and_consent_revocation_are_written_to_the_outbox_and_delivered_once()
     {

@@ -33,19 +33,7 @@ public abstract class RestartTests<TApi>(TApi api) : AlertsTest<TApi>(api)
             var (programId, groupId) = await ProgramWithDailyGroup();
             var enrollment = await ActiveEnrollment(programId, "Dana", "cm-1");
             var partner = await first.PartnerClientAsync();
-            await (await first.Admin().PostJson($"/api/v1/patients/{enrollment.PatientId}/consents", new
-            {
-                disclosingParty = "Riverside Recovery Center IOP",
-                informationCategories = new[] { "enrollment" },
-                recipientApiClientIds = new[] { partner.ClientId },
-                treatmentPaymentOperations = false,
-                purpose = "Care coordination with the patient's recovery app",
-                expiresOn = "2027-03-01",
-                signedBy = "Dana Whitfield",
-                signerRelationship = "patient",
-                signedAt = "2026-03-01T15:00:00Z",
-                revocationRightAcknowledged = true,
-            })).Read<IdOnly>(HttpStatusCode.Created);
+            await Consent(enrollment.PatientId, partner.ClientId);
             await (await partner.Http.PostJson("/api/v1/webhook-subscriptions", new { url = $"http://127.0.0.1:{port}/hook", events = new[] { "alert.raised" } }))
                 .Read<WebhookSubscriptionDto>(HttpStatusCode.Created);
 

@@ -108,19 +108,7 @@ public abstract class WebhookDeliveryTests<TApi>(TApi api) : AlertsTest<TApi>(ap
         var enrollment = await ActiveEnrollment(programId, "Dana", "cm-1");
         var consented = await Api.PartnerClientAsync();
         var stranger = await Api.PartnerClientAsync();
-        await (await Api.Admin().PostJson($"/api/v1/patients/{enrollment.PatientId}/consents", new
-        {
-            disclosingParty = "Riverside Recovery Center IOP",
-            informationCategories = new[] { "enrollment", "attendance" },
-            recipientApiClientIds = new[] { consented.ClientId },
-            treatmentPaymentOperations = false,
-            purpose = "Care coordination with the patient's recovery app",
-            expiresOn = "2027-03-01",
-            signedBy = "Dana Whitfield",
-            signerRelationship = "patient",
-            signedAt = "2026-03-01T15:00:00Z",
-            revocationRightAcknowledged = true,
-        })).Read<IdOnly>(HttpStatusCode.Created);
+        await Consent(enrollment.PatientId, consented.ClientId, categories: ["enrollment", "attendance"]);
         var events = new[] { "alert.raised", "session.missed" };
         var subscription = await (await consented.Http.PostJson("/api/v1/webhook-subscriptions", new { url = receiver.BaseUrl + "/flaky", events }))
             .Read<WebhookSubscriptionDto>(HttpStatusCode.Created);

@@ -98,6 +98,9 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Auth:Jwt:SigningKey", TestTokens.SigningKey);
         builder.UseSetting("Auth:Jwt:Issuer", TestTokens.Issuer);
         builder.UseSetting("Auth:Jwt:Audience", TestTokens.Audience);
+        // Tests' webhook receivers listen on plain http on the loopback, which production refuses as a target.
+        builder.UseSetting("Integration:Webhooks:AllowHttp", "true");
+        builder.UseSetting("Integration:Webhooks:AllowedPrivateTargets:0", "127.0.0.1");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

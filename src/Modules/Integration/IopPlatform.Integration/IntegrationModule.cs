@@ -29,8 +29,17 @@ public static class IntegrationModule
         services.AddSingleton(webhooks);
         services.AddSingleton(configuration.GetSection("Integration:Email").Get<EmailOptions>() ?? new EmailOptions());
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
-        // Deliveries go to partner URLs: never follow redirects to somewhere the partner did not register.
-        services.AddHttpClient(DispatchOutboxHandler.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
+        WebhookTargetPolicy.ValidateAllowList(webhooks.AllowedPrivateTargets);
+        services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
+        services.AddSingleton<WebhookTargetPolicy>();
+        // Deliveries go to partner URLs: never follow redirects to somewhere the partner did not register, and connect
+        // only to addresses the target policy accepted. No proxy: through one, the policy would judge the proxy's address.
+        services.AddHttpClient(DispatchOutboxHandler.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            ConnectCallback = sp.GetRequiredService<WebhookTargetPolicy>().ConnectAsync,
+        });
         services.AddSingleton(RecurringJobDefinition.For<DispatchOutboxCommand>(DispatchOutboxJobId, webhooks.DispatchCron));
         return new ModuleDescriptor("integration", typeof(IntegrationModule).Assembly, MigrationOrder: 0);
     }

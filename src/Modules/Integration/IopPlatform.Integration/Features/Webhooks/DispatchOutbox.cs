@@ -25,6 +25,12 @@ internal sealed class WebhookOptions
 
     /// <summary>Cron of <c>integration:dispatch-outbox</c>.</summary>
     public string DispatchCron { get; set; } = "* * * * *";
+
+    /// <summary>Plain http targets; events carry patient identifiers, so only for development and tests.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>Addresses, CIDR ranges or host names that may receive webhooks although they are internal (on-premises partner apps).</summary>
+    public List<string> AllowedPrivateTargets { get; set; } = [];
 }
 
 /// <summary>Recurring job <c>integration:dispatch-outbox</c> (every minute by default).</summary>
@@ -40,7 +46,7 @@ internal sealed record DispatchOutboxCommand : IRequest<Unit>;
 /// </summary>
 internal sealed class DispatchOutboxHandler(
     IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, IHttpClientFactory http,
-    WebhookOptions webhooks, EmailOptions email, IEmailSender sender, ILogger<DispatchOutboxHandler> logger)
+    WebhookOptions webhooks, WebhookTargetPolicy targets, EmailOptions email, IEmailSender sender, ILogger<DispatchOutboxHandler> logger)
     : IRequestHandler<DispatchOutboxCommand, Unit>
 {
     public const string HttpClientName = "webhooks";
@@ -233,25 +239,30 @@ internal sealed class DispatchOutboxHandler(
             var timestamp = clock.GetUtcNow();
             var body = $"{{\"type\":{JsonSerializer.Serialize(delivery.EventType)},\"timestamp\":{JsonSerializer.Serialize(delivery.OccurredAt.ToUniversalTime())},\"data\":{delivery.Payload}}}";
             int? code = null;
-            string? error = null;
+            // Re-checked on every attempt: a subscription stored before a policy change (or before this check existed) is
+            // not sent; the connection's own check covers the addresses.
+            var error = targets.RefuseUrl(delivery.Url);
             var watch = Stopwatch.StartNew();
-            try
+            if (error is null)
             {
-                using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                var id = delivery.EventId.ToString();
-                message.Headers.Add(WebhookSigner.IdHeader, id);
-                message.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-                message.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(delivery.Secret, id, timestamp, body));
-                using var response = await client.SendAsync(message, ct);
-                code = (int)response.StatusCode;
-                if (!response.IsSuccessStatusCode)
+                try
                 {
-                    error = $"HTTP {code}";
+                    using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                    var id = delivery.EventId.ToString();
+                    message.Headers.Add(WebhookSigner.IdHeader, id);
+                    message.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                    message.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(delivery.Secret, id, timestamp, body));
+                    using var response = await client.SendAsync(message, ct);
+                    code = (int)response.StatusCode;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        error = $"HTTP {code}";
+                    }
                 }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                error = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    error = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
+                }
             }
             watch.Stop();
             var finishedAt = clock.GetUtcNow();

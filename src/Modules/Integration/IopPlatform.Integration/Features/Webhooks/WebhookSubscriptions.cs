@@ -66,18 +66,23 @@ internal sealed record WebhookSubscriptionDto
 }
 
 /// <summary>Subscribes a partner app to events.</summary>
-/// <param name="Url">Absolute http(s) URL receiving the POSTs.</param>
+/// <param name="Url">Absolute https URL receiving the POSTs, on a public host (no user-info; internal addresses only where the operator allows them).</param>
 /// <param name="Events">Event types (DOMAIN.md §8).</param>
 /// <param name="ApiClientId">The partner app; a partner key may omit it (its own), a staff admin must name it.</param>
 internal sealed record CreateSubscriptionRequest(string Url, IReadOnlyList<string> Events, Guid? ApiClientId) : IRequest<WebhookSubscriptionDto>;
 
 internal sealed class CreateSubscriptionValidator : AbstractValidator<CreateSubscriptionRequest>
 {
-    public CreateSubscriptionValidator()
+    public CreateSubscriptionValidator(WebhookTargetPolicy targets)
     {
-        RuleFor(x => x.Url).NotEmpty().MaximumLength(2000)
-            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            .WithMessage("Url must be an absolute http(s) URL.");
+        RuleFor(x => x.Url).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(2000)
+            .CustomAsync(async (url, context, ct) =>
+            {
+                if (await targets.RefuseAsync(url, ct) is { } refused)
+                {
+                    context.AddFailure(refused);
+                }
+            });
         RuleFor(x => x.Events).NotEmpty();
         RuleForEach(x => x.Events).Cascade(CascadeMode.Stop).NotNull().Must(e => WebhookEventTypes.Category.ContainsKey(e))
             .WithMessage($"'{{PropertyValue}}' is not an event type; use: {string.Join(", ", WebhookEventTypes.All)}.");
@@ -227,7 +232,9 @@ internal static class WebhookSubscriptionsEndpoint
             .WithSummary("Subscribe a partner app to events (admin, partner)")
             .WithDescription("Events: " + string.Join(", ", WebhookEventTypes.All) + ". Each event is POSTed once per subscription, signed the Standard Webhooks way " +
                              "(webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>), retried with exponential backoff for 24 h, " +
-                             "then dead-lettered. Events about a patient reach the partner only while a consent covers it. The secret is in this response only.")
+                             "then dead-lettered. Events about a patient reach the partner only while a consent covers it. The secret is in this response only. " +
+                             "The URL must be https on a public host: user-info, loopback, private, link-local and other internal addresses are refused (400 on url), " +
+                             "again at every delivery, unless the operator allow-lists them.")
             .RequireRoles(roles)
             .Accepts<CreateSubscriptionRequest>("application/json")
             .Produces<WebhookSubscriptionDto>(StatusCodes.Status201Created)
