@@ -330,8 +330,8 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
         var ours = streamed.Where(h => e.Contains(h.EnrollmentId)).ToList();
         Assert.Equal(6, ours.Count);
         Assert.Equal(
-            paged.Select(h => (h.EnrollmentId, h.SessionId, h.Status, h.Minutes)).Order(),
-            ours.Select(h => (h.EnrollmentId, h.SessionId, h.Status, h.Minutes)).Order());
+            paged.Select(h => (h.EnrollmentId, h.SessionId, h.StartsAt, h.EndsAt, h.Status, h.Minutes)).Order(),
+            ours.Select(h => (h.EnrollmentId, h.SessionId, h.StartsAt, h.EndsAt, h.Status, h.Minutes)).Order());
         var runs = streamed.Select(h => h.EnrollmentId).Where((id, i) => i == 0 || streamed[i - 1].EnrollmentId != id).ToList();
         Assert.Equal(runs.Distinct().Count(), runs.Count);
         Assert.All(e, id => Assert.True(ours.Where(h => h.EnrollmentId == id).Select(h => h.StartsAt).SequenceEqual(ours.Where(h => h.EnrollmentId == id).Select(h => h.StartsAt).Order())));
@@ -342,9 +342,9 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
         await Assert.ThrowsAsync<FluentValidation.ValidationException>(() => Stream(new StreamAttendanceHistoryQuery(null, to, from)));
     }
 
-    private async Task<List<AttendanceHistoryItemDto>> Stream(StreamAttendanceHistoryQuery query)
+    private async Task<List<AttendanceStreamItemDto>> Stream(StreamAttendanceHistoryQuery query)
     {
-        var rows = new List<AttendanceHistoryItemDto>();
+        var rows = new List<AttendanceStreamItemDto>();
         await foreach (var row in await Ask(query))
         {
             rows.Add(row);

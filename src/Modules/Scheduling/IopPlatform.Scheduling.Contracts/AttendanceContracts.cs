@@ -85,7 +85,7 @@ public sealed record GetAttendanceHistoryQuery(IReadOnlyCollection<Guid> Enrollm
 /// <summary>
 /// Every enrollment's booked sessions and attendance for sessions starting in [From, To), in one ordered pass (the
 /// drift job's scan of all active enrollments): rows come ordered by enrollment, then session start, so one
-/// enrollment's rows are contiguous. Same rows as <see cref="GetAttendanceHistoryQuery"/>, for every enrollment with a
+/// enrollment's rows are contiguous. The rows of <see cref="GetAttendanceHistoryQuery"/> (fewer columns), for every enrollment with a
 /// session in the window, whatever its status (the caller decides who is active). The stream holds a database
 /// connection until it is enumerated to the end or disposed; enumerate it once.
 /// </summary>
@@ -93,4 +93,26 @@ public sealed record GetAttendanceHistoryQuery(IReadOnlyCollection<Guid> Enrollm
 /// <param name="From">Window start (inclusive, UTC).</param>
 /// <param name="To">Window end (exclusive, UTC).</param>
 public sealed record StreamAttendanceHistoryQuery(Guid? ProgramId, DateTimeOffset From, DateTimeOffset To)
-    : IRequest<IAsyncEnumerable<AttendanceHistoryItemDto>>;
+    : IRequest<IAsyncEnumerable<AttendanceStreamItemDto>>;
+
+/// <summary>One booked session of an enrollment in <see cref="StreamAttendanceHistoryQuery"/>: only what the drift rules read.</summary>
+public sealed record AttendanceStreamItemDto
+{
+    /// <summary>The enrollment.</summary>
+    public required Guid EnrollmentId { get; init; }
+
+    /// <summary>The session.</summary>
+    public required Guid SessionId { get; init; }
+
+    /// <summary>Session start (UTC).</summary>
+    public required DateTimeOffset StartsAt { get; init; }
+
+    /// <summary>Session end (UTC).</summary>
+    public required DateTimeOffset EndsAt { get; init; }
+
+    /// <summary>Attendance status, or null while nothing is recorded yet.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>Attended minutes (0 when absent or not recorded).</summary>
+    public required int Minutes { get; init; }
+}

@@ -79,7 +79,7 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
         var active = await ActiveEnrollmentsAsync(programId, ct);
 
         var batch = new List<EnrollmentSummary>(BatchSize);
-        var rows = new List<AttendanceHistoryItemDto>();
+        var rows = new List<AttendanceStreamItemDto>();
         var stream = await mediator.Send(new StreamAttendanceHistoryQuery(programId, DriftFactsReader.HistoryFrom(now), DriftFactsReader.HistoryTo(now)), ct);
         Guid? current = null;
         var keep = false;
@@ -146,14 +146,15 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
     /// open alerts; the rest are written in one transaction for the batch (one commit, not one per enrollment). A race
     /// with another job server falls back to one transaction per enrollment, each retried.
     /// </summary>
-    private async Task EvaluateAsync(IReadOnlyList<EnrollmentSummary> batch, List<AttendanceHistoryItemDto> rows, DateTimeOffset now, ScanTally tally, CancellationToken ct)
+    private async Task EvaluateAsync(IReadOnlyList<EnrollmentSummary> batch, List<AttendanceStreamItemDto> rows, DateTimeOffset now, ScanTally tally, CancellationToken ct)
     {
         if (batch.Count == 0)
         {
             return;
         }
         var verdicts = new List<(Guid EnrollmentId, List<AlertDraft> Drafts)>();
-        foreach (var item in await reader.ReadAsync(batch, rows.ToLookup(r => r.EnrollmentId), now, ct))
+        var sessions = rows.ToLookup(r => r.EnrollmentId, r => new SessionFact(r.SessionId, r.StartsAt, r.EndsAt, r.Status, r.Minutes));
+        foreach (var item in await reader.ReadAsync(batch, sessions, now, ct))
         {
             tally.Evaluated++;
             var drafts = DriftRules.Evaluate(item.Program.RulePack, item.Facts, now).Where(r => r.Fired).Select(r => Draft(item, r)).ToList();

@@ -53,14 +53,14 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
         }
         var ids = candidates.Select(c => c.Enrollment.EnrollmentId).ToList();
         var history = await mediator.Send(new GetAttendanceHistoryQuery(ids, HistoryFrom(now), HistoryTo(now)), ct);
-        return await WithOtherFactsAsync(candidates, history.ToLookup(h => h.EnrollmentId), now, ct);
+        return await WithOtherFactsAsync(candidates, history.ToLookup(h => h.EnrollmentId, h => new SessionFact(h.SessionId, h.StartsAt, h.EndsAt, h.Status, h.Minutes)), now, ct);
     }
 
     /// <summary>
     /// Facts of the active enrollments of <paramref name="page"/> whose attendance the caller already holds (the drift
     /// scan's one ordered pass over <see cref="StreamAttendanceHistoryQuery"/>); the other sources are read here.
     /// </summary>
-    public async Task<IReadOnlyList<DriftCase>> ReadAsync(IReadOnlyList<EnrollmentSummary> page, ILookup<Guid, AttendanceHistoryItemDto> attendance, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<DriftCase>> ReadAsync(IReadOnlyList<EnrollmentSummary> page, ILookup<Guid, SessionFact> attendance, DateTimeOffset now, CancellationToken ct)
     {
         var candidates = await CandidatesAsync(page, ct);
         return candidates.Count == 0 ? [] : await WithOtherFactsAsync(candidates, attendance, now, ct);
@@ -86,14 +86,17 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
     }
 
     private async Task<IReadOnlyList<DriftCase>> WithOtherFactsAsync(
-        List<(EnrollmentSummary Enrollment, ProgramContext Program)> candidates, ILookup<Guid, AttendanceHistoryItemDto> sessionsBy, DateTimeOffset now, CancellationToken ct)
+        List<(EnrollmentSummary Enrollment, ProgramContext Program)> candidates, ILookup<Guid, SessionFact> sessionsBy, DateTimeOffset now, CancellationToken ct)
     {
         var ids = candidates.Select(c => c.Enrollment.EnrollmentId).ToList();
         var episodeFrom = new DateTimeOffset(candidates.Min(c => c.Enrollment.AdmissionDate!.Value).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
-        var tests = await mediator.Send(new GetDrugTestSignalsQuery(ids, episodeFrom, HistoryTo(now)), ct);
-        var bams = await mediator.Send(new GetLatestBamQuery(ids), ct);
-        var teams = await mediator.Send(new GetCareTeamsQuery(ids), ct);
-        var outreach = await OutreachAsync(ids, HistoryFrom(now), ct);
+        // Four independent reads on four connections at once: the database works on them side by side.
+        var testsRead = mediator.Send(new GetDrugTestSignalsQuery(ids, episodeFrom, HistoryTo(now)), ct);
+        var bamsRead = mediator.Send(new GetLatestBamQuery(ids), ct);
+        var teamsRead = mediator.Send(new GetCareTeamsQuery(ids), ct);
+        var outreachRead = OutreachAsync(ids, HistoryFrom(now), ct);
+        await Task.WhenAll(testsRead, bamsRead, teamsRead, outreachRead);
+        var (tests, bams, teams, outreach) = (await testsRead, await bamsRead, await teamsRead, await outreachRead);
 
         var testsBy = tests.ToLookup(t => t.EnrollmentId);
         var bamBy = bams.ToDictionary(b => b.EnrollmentId);
@@ -104,7 +107,7 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
             var admittedAt = new DateTimeOffset(e.AdmissionDate!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
             var facts = new DriftFacts(
                 new DriftSubject(e.EnrollmentId, e.AdmissionDate, e.RequiredHoursPerWeek, c.Program.Zone),
-                sessionsBy[e.EnrollmentId].Select(h => new SessionFact(h.SessionId, h.StartsAt, h.EndsAt, h.Status, h.Minutes)).ToList(),
+                sessionsBy[e.EnrollmentId].ToList(),
                 outreach[e.EnrollmentId].ToList(),
                 testsBy[e.EnrollmentId].Where(t => t.CollectedAt >= admittedAt).Select(t => new DrugTestFact(t.DrugTestId, t.CollectedAt, t.OverallResult)).ToList(),
                 bamBy.TryGetValue(e.EnrollmentId, out var bam) ? new BamFact(bam.MeasureId, bam.AdministeredAt, bam.Use, bam.Risk, bam.Protective) : null);

@@ -481,8 +481,19 @@ internal static class DriftRules
     private static IEnumerable<SessionFact> Past(IReadOnlyList<SessionFact> sessions, DateTimeOffset now) =>
         sessions.Where(s => s.EndsAt <= now && s.Status is not null);
 
-    private static List<SessionFact> InWeek(IReadOnlyList<SessionFact> sessions, TimeZoneInfo zone, DateOnly start, DateOnly end, DateTimeOffset now) =>
-        Past(sessions, now).Where(s => LocalDate(s.StartsAt, zone) is var d && d >= start && d < end).ToList();
+    /// <summary>
+    /// Sessions whose local date falls in [start, end). Zone conversion is the rules' dearest step (the drift scan runs
+    /// this for every enrollment), so only sessions within a day of the range in UTC terms are converted: no zone is
+    /// more than 14 hours from UTC.
+    /// </summary>
+    private static List<SessionFact> InWeek(IReadOnlyList<SessionFact> sessions, TimeZoneInfo zone, DateOnly start, DateOnly end, DateTimeOffset now)
+    {
+        var roughFrom = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
+        var roughTo = new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1);
+        return Past(sessions, now)
+            .Where(s => s.StartsAt >= roughFrom && s.StartsAt < roughTo && LocalDate(s.StartsAt, zone) is var d && d >= start && d < end)
+            .ToList();
+    }
 
     private static AlertEvidence SessionEvidence(SessionFact s) =>
         new() { Kind = "session", Id = s.SessionId, At = s.StartsAt, Detail = IsAttended(s.Status) ? $"{s.Status} ({s.Minutes} min)" : s.Status ?? "not_recorded" };

@@ -32,15 +32,10 @@ internal sealed class GetAttendanceHistoryHandler(IDbConnectionFactory db) : IRe
 {
     private const int ChunkSize = 1000;
 
-    /// <summary>The history row (booking b, session s, attendance a), shared with the drift scan's stream.</summary>
-    public const string Columns = """
-        b.enrollment_id AS EnrollmentId, b.patient_id AS PatientId, s.id AS SessionId, s.group_id AS GroupId,
+    private const string Select = """
+        SELECT b.enrollment_id AS EnrollmentId, b.patient_id AS PatientId, s.id AS SessionId, s.group_id AS GroupId,
                s.starts_at AS StartsAt, s.ends_at AS EndsAt, a.status, COALESCE(a.minutes, 0) AS Minutes,
                COALESCE(a.telehealth, @False) AS Telehealth
-        """;
-
-    private const string Select = $$"""
-        SELECT {{Columns}}
         FROM scheduling_booking b
         CROSS JOIN scheduling_session s
         LEFT JOIN scheduling_attendance a ON a.session_id = b.session_id AND a.enrollment_id = b.enrollment_id

@@ -20,13 +20,14 @@ internal sealed class StreamAttendanceHistoryValidator : AbstractValidator<Strea
 /// No status filter on purpose: Scheduling's copy of the enrollment status may lag Enrollment's, and an active
 /// enrollment whose rows were left out would look absent. The window bounds what comes back.
 /// </summary>
-internal sealed class StreamAttendanceHistoryHandler(IDbConnectionFactory db) : IRequestHandler<StreamAttendanceHistoryQuery, IAsyncEnumerable<AttendanceHistoryItemDto>>
+internal sealed class StreamAttendanceHistoryHandler(IDbConnectionFactory db) : IRequestHandler<StreamAttendanceHistoryQuery, IAsyncEnumerable<AttendanceStreamItemDto>>
 {
     /// <summary>A whole-population scan may run for minutes on a large clinic network; the default 30 s would cut it.</summary>
     private const int CommandTimeoutSeconds = 900;
 
-    private const string Select = $$"""
-        SELECT {{GetAttendanceHistoryHandler.Columns}}
+    /// <summary>Only the columns the rules read: at 100k enrollments each column is 3.6 million values sorted and sent.</summary>
+    private const string Select = """
+        SELECT b.enrollment_id, s.id, s.starts_at, s.ends_at, a.status, COALESCE(a.minutes, 0) AS minutes
         FROM scheduling_booking b
         JOIN scheduling_session s ON s.id = b.session_id
         LEFT JOIN scheduling_attendance a ON a.session_id = b.session_id AND a.enrollment_id = b.enrollment_id
@@ -38,17 +39,28 @@ internal sealed class StreamAttendanceHistoryHandler(IDbConnectionFactory db) : 
 
     private const string ProgramFilter = "b.enrollment_id IN (SELECT e.enrollment_id FROM scheduling_enrollment e WHERE e.program_id = @ProgramId)";
 
-    public Task<IAsyncEnumerable<AttendanceHistoryItemDto>> Handle(StreamAttendanceHistoryQuery request, CancellationToken cancellationToken) =>
+    public Task<IAsyncEnumerable<AttendanceStreamItemDto>> Handle(StreamAttendanceHistoryQuery request, CancellationToken cancellationToken) =>
         Task.FromResult(ReadAsync(request, cancellationToken));
 
-    private async IAsyncEnumerable<AttendanceHistoryItemDto> ReadAsync(StreamAttendanceHistoryQuery request, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<AttendanceStreamItemDto> ReadAsync(StreamAttendanceHistoryQuery request, [EnumeratorCancellation] CancellationToken ct)
     {
         var sql = Select.Replace("{0}", request.ProgramId is null ? "1 = 1" : ProgramFilter, StringComparison.Ordinal);
         await using var connection = await db.OpenAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<AttendanceHistoryItemDto>(sql, new { request.From, request.To, request.ProgramId, False = false }, commandTimeout: CommandTimeoutSeconds);
-        await foreach (var row in rows.WithCancellation(ct))
+        // Dapper binds the parameters (its type handlers write instants the way SQLite stores them); the rows are read
+        // by hand: millions of them, and the generic mapping through the type handlers boxed every id and instant.
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            sql, new { request.From, request.To, request.ProgramId }, commandTimeout: CommandTimeoutSeconds, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
         {
-            yield return row;
+            yield return new AttendanceStreamItemDto
+            {
+                EnrollmentId = reader.GetFieldValue<Guid>(0),
+                SessionId = reader.GetFieldValue<Guid>(1),
+                StartsAt = reader.GetFieldValue<DateTimeOffset>(2).ToUniversalTime(),
+                EndsAt = reader.GetFieldValue<DateTimeOffset>(3).ToUniversalTime(),
+                Status = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Minutes = reader.GetInt32(5),
+            };
         }
     }
 }
