@@ -240,8 +240,11 @@ def main():
       f"{verdict(worst <= TARGET_P99_MS and total_errors == 0 and float(args.rate) >= 300)} |")
     w(f"| API RSS ≤ {TARGET_RSS_MB} MB under load | {peak:.0f} MB | {verdict(0 < peak <= TARGET_RSS_MB)} |")
     if job:
-        w(f"| drift scan (the job) ≤ {TARGET_DRIFT_RATIO}× the SQL floor | {drift['jobOverFloor']}× ({job['medianSeconds']:.2f} s vs {floor_s:.2f} s) | "
-          f"{verdict(drift['jobOverFloor'] <= TARGET_DRIFT_RATIO)} |")
+        # The issue sets the drift targets for 100k enrollments; at smaller sizes the job's fixed costs (rule pack,
+        # program lookups, one batch) weigh against a floor of a few hundred milliseconds: reported, not judged.
+        judged = str(args.size) == "100k"
+        w(f"| drift scan (the job) ≤ {TARGET_DRIFT_RATIO}× the SQL floor{'' if judged else ' (target set for 100k; informational here)'} | "
+          f"{drift['jobOverFloor']}× ({job['medianSeconds']:.2f} s vs {floor_s:.2f} s) | {verdict(drift['jobOverFloor'] <= TARGET_DRIFT_RATIO) if judged else ''} |")
         if args.engine == "postgres" and str(args.size) == "100k":
             w(f"| drift scan of 100k ≤ {TARGET_DRIFT_SECONDS:.0f} s on PostgreSQL | {job['medianSeconds']:.2f} s (first run, raising the alerts: {job['maxSeconds']:.2f} s) | "
               f"{verdict(job['medianSeconds'] <= TARGET_DRIFT_SECONDS)} |")
