@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -24,12 +23,6 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         "roles AS Roles, patient_id AS PatientId, data_category AS DataCategory, action AS Action, resource AS Resource, resource_id AS ResourceId, " +
         "outcome AS Outcome, status_code AS StatusCode, client_address AS ClientAddress, purpose AS Purpose, break_glass AS BreakGlass, " +
         "break_glass_reason AS BreakGlassReason, trace_id AS TraceId, previous_hash AS PreviousHash, hash AS Hash";
-
-    /// <summary>
-    /// Rows per multi-row INSERT (SQL Server): one round trip per 90 entries instead of one per entry, and 90 × 21
-    /// parameters stay under SQL Server's 2,100.
-    /// </summary>
-    internal const int RowsPerInsert = 90;
 
     private const string InsertOne =
         "INSERT INTO platform_audit_event (" + Columns + ") VALUES (@Id, @Sequence, @OccurredAt, @ActorId, @ActorType, @ActorName, @Roles, " +
@@ -77,20 +70,11 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         {
             await CopyAsync(postgres, chained, ct).ConfigureAwait(false);
         }
-        else if (connection is SqliteConnection)
-        {
-            // In-process: no round trips to save, and this transaction holds the database's only write lock, so the
-            // cheapest statement wins. (A 1,890-parameter INSERT took longer to bind than 90 single-row executions, and
-            // under read load the other writers starved behind it: build/bench, POST p99 in seconds.)
-            await connection.ExecuteAsync(new CommandDefinition(InsertOne, chained, transaction, cancellationToken: ct)).ConfigureAwait(false);
-        }
         else
         {
-            foreach (var chunk in chained.Chunk(RowsPerInsert))
-            {
-                var (sql, parameters) = Insert(chunk);
-                await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct)).ConfigureAwait(false);
-            }
+            // One reused single-row statement: on SQLite this transaction holds the only write lock, and a many-row
+            // INSERT took longer to bind than the rows took to write (build/bench: other writers waited seconds).
+            await connection.ExecuteAsync(new CommandDefinition(InsertOne, chained, transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return chained;
@@ -139,41 +123,6 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken ct) =>
         value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, NpgsqlDbType.Text, ct);
-
-    private static (string Sql, DynamicParameters Parameters) Insert(AuditEvent[] rows)
-    {
-        var parameters = new DynamicParameters();
-        var values = new List<string>(rows.Length);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var r = rows[i];
-            values.Add($"(@Id{i}, @Sequence{i}, @OccurredAt{i}, @ActorId{i}, @ActorType{i}, @ActorName{i}, @Roles{i}, @PatientId{i}, @DataCategory{i}, " +
-                       $"@Action{i}, @Resource{i}, @ResourceId{i}, @Outcome{i}, @StatusCode{i}, @ClientAddress{i}, @Purpose{i}, @BreakGlass{i}, " +
-                       $"@BreakGlassReason{i}, @TraceId{i}, @PreviousHash{i}, @Hash{i})");
-            parameters.Add($"Id{i}", r.Id);
-            parameters.Add($"Sequence{i}", r.Sequence);
-            parameters.Add($"OccurredAt{i}", r.OccurredAt);
-            parameters.Add($"ActorId{i}", r.ActorId);
-            parameters.Add($"ActorType{i}", r.ActorType);
-            parameters.Add($"ActorName{i}", r.ActorName);
-            parameters.Add($"Roles{i}", r.Roles);
-            parameters.Add($"PatientId{i}", r.PatientId);
-            parameters.Add($"DataCategory{i}", r.DataCategory);
-            parameters.Add($"Action{i}", r.Action);
-            parameters.Add($"Resource{i}", r.Resource);
-            parameters.Add($"ResourceId{i}", r.ResourceId);
-            parameters.Add($"Outcome{i}", r.Outcome);
-            parameters.Add($"StatusCode{i}", r.StatusCode);
-            parameters.Add($"ClientAddress{i}", r.ClientAddress);
-            parameters.Add($"Purpose{i}", r.Purpose);
-            parameters.Add($"BreakGlass{i}", r.BreakGlass);
-            parameters.Add($"BreakGlassReason{i}", r.BreakGlassReason);
-            parameters.Add($"TraceId{i}", r.TraceId);
-            parameters.Add($"PreviousHash{i}", r.PreviousHash);
-            parameters.Add($"Hash{i}", r.Hash);
-        }
-        return ($"INSERT INTO platform_audit_event ({Columns}) VALUES {string.Join(", ", values)}", parameters);
-    }
 
     /// <summary>Walks the whole chain in sequence order, a page at a time, and reports the first broken entry.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
