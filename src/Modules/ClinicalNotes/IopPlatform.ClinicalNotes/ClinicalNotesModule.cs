@@ -42,7 +42,12 @@ public static class ClinicalNotesModule
         OverdueNotesEndpoint.Map(group);
         GroupNotesEndpoint.Map(group);
         CounsellingNotesEndpoint.Map(group);
-        TreatmentPlansEndpoint.Map(group);
+        CreateTreatmentPlanEndpoint.Map(group);
+        GetTreatmentPlanEndpoint.Map(group);
+        AddTreatmentGoalEndpoint.Map(group);
+        ChangeGoalStatusEndpoint.Map(group);
+        GetGoalHistoryEndpoint.Map(group);
+        ReviewTreatmentPlanEndpoint.Map(group);
         RelapsePreventionPlansEndpoint.Map(group);
         return api;
     }
