@@ -277,8 +277,8 @@ load_drift="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "drift scan: contract and the real drift job vs SQL floor ($drift_reps repetitions)"
 Database__Engine=$db_engine ConnectionStrings__Iop="$conn" \
   dotnet "$(bin IopPlatform.Bench.Drift)" --repetitions "$drift_reps" \
-    --job "IopPlatform.Enrollment.Features.Engagement.DriftScanHandler, IopPlatform.Enrollment" --method "Handle(DetectDriftCommand)" \
-    --count-sql "SELECT COUNT(*) FROM enrollment_alert" >"$work/drift.json" 2> >(tee "$work/drift.log" >&2) \
+    --job "IopPlatform.Engagement.Features.Drift.DriftScanHandler, IopPlatform.Engagement" --method "Handle(DetectDriftCommand)" \
+    --count-sql "SELECT COUNT(*) FROM engagement_alert" >"$work/drift.json" 2> >(tee "$work/drift.log" >&2) \
   || { cat "$work/drift.json" >&2; fail "drift harness (a non-zero exit also means the contract and the floor disagreed)"; }
 
 cat "$work"/phases.d/*.tsv >"$work/phases.tsv"

@@ -18,7 +18,7 @@ namespace IopPlatform.Bench.Drift;
 ///              folding it per enrollment;
 ///   floor    — one hand-written set-based SQL aggregate over the same bookings/attendance window.
 ///   job      — optional (--job "Type, Assembly" [--method Name|Name(ParameterType)]): the real drift job, resolved by
-///              name (Enrollment's DriftScanHandler.Handle(DetectDriftCommand), which Hangfire runs as enrollment:detect-drift).
+///              name (Engagement's DriftScanHandler.Handle(DetectDriftCommand), which Hangfire runs as engagement:detect-drift).
 /// On PostgreSQL every phase also reports the rows the database scanned for it (pg_stat_user_tables: seq_tup_read +
 /// idx_tup_fetch, delta around the phase; the pool is cleared first so every backend has flushed its counters).
 /// Prints one JSON object (stdout) with wall times, rows, allocations and peak RSS per phase, and the ratio.

@@ -224,7 +224,7 @@ def main():
     w("then Scheduling's one ordered pass over the window (StreamAttendanceHistoryQuery), through MediatR with its behaviours.")
     job = drift["phases"].get("job")
     if job:
-        w(f"The job phase is the real drift job (`enrollment:detect-drift`: {drift.get('job', 'DriftScanHandler.Handle(DetectDriftCommand)')}), the drift scan "
+        w(f"The job phase is the real drift job (`engagement:detect-drift`: {drift.get('job', 'DriftScanHandler.Handle(DetectDriftCommand)')}), the drift scan "
           "the targets judge: the same pass, then per batch of 1,000 enrollments the drug tests, BAM, care teams, outreach and open alerts, "
           "the rule pack, and one transaction for the batch's new or changed alerts. "
           f"Job / floor: **{drift['jobOverFloor']}×** (median: the daily scan once alerts exist). Alerts per repetition: "

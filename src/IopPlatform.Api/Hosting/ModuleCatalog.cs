@@ -1,5 +1,6 @@
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.ClinicalNotes;
+using IopPlatform.Engagement;
 using IopPlatform.Enrollment;
 using IopPlatform.Integration;
 using IopPlatform.Outcomes;
@@ -20,6 +21,7 @@ internal static class ModuleCatalog
             services.AddSchedulingModule(configuration),
             services.AddClinicalNotesModule(configuration),
             services.AddOutcomesModule(configuration),
+            services.AddEngagementModule(configuration),
         ];
         foreach (var module in modules)
         {
@@ -35,5 +37,6 @@ internal static class ModuleCatalog
         api.MapSchedulingModule();
         api.MapClinicalNotesModule();
         api.MapOutcomesModule();
+        api.MapEngagementModule();
     }
 }

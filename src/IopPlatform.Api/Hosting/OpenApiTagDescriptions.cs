@@ -12,7 +12,8 @@ internal sealed class OpenApiTagDescriptions : IDocumentFilter
         ["Enrollment"] = "Sites, programs, groups, patients, referrals, screening, admission and discharge, care teams and disclosure consents.",
         ["Scheduling"] = "Sessions, group and individual appointments, check-in and attendance, weekly hours against the program's requirements.",
         ["ClinicalNotes"] = "Session notes and treatment plans, with signing and amendments.",
-        ["Outcomes"] = "Standardised measures, drug tests, recovery checks, milestones, completion readiness and dropout-risk alerts.",
+        ["Outcomes"] = "Standardised measures, drug tests, recovery checks, milestones, completion readiness.",
+        ["Engagement"] = "Drift (dropout-risk) rules and scan, the case manager's alert inbox, outreach attempts and escalation; PHQ-9 safety alerts.",
         ["Integration"] = "API clients (partner keys), webhooks and the signed events they receive.",
     };
 

@@ -34,6 +34,8 @@ public sealed class ProblemDetailsExceptionHandler : IExceptionHandler
             ApiException api => WithExtensions(new ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Message }, api),
             BadHttpRequestException bad => BadRequest(bad),
             JsonException json => new ProblemDetails { Status = 400, Title = "Malformed JSON", Detail = json.Message },
+            // PostgreSQL text cannot hold U+0000; the statement failed, so nothing changed.
+            Npgsql.PostgresException { SqlState: "22021" } => new ProblemDetails { Status = 400, Title = "Bad request", Detail = "Text must not contain the NUL character (U+0000)." },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 new ProblemDetails { Status = 499, Title = "Client closed request" },
             _ => null,

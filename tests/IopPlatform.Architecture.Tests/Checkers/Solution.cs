@@ -34,6 +34,7 @@ internal static class Solution
         new("ClinicalNotes", "clinical_notes"),
         new("Outcomes", "outcomes"),
         new("Integration", "integration"),
+        new("Engagement", "engagement"),
     ];
 
     /// <summary>Every table prefix that has an owner: the modules and the platform (BuildingBlocks).</summary>

@@ -21,7 +21,7 @@ internal static partial class SqlOwnership
         VendorFunction().Matches(sql).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     // A name ending in _id (enrollment_id) is a column holding another module's id, which is how modules refer to each other.
-    [GeneratedRegex(@"\b(?<owner>enrollment|scheduling|clinical_notes|outcomes|integration|platform)_[a-z0-9_]+\b(?<!_id)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<owner>enrollment|engagement|scheduling|clinical_notes|outcomes|integration|platform)_[a-z0-9_]+\b(?<!_id)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OwnedName();
 
     [GeneratedRegex(

@@ -16,8 +16,8 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
 {
     private const string MaterializeJob = "scheduling:materialize-sessions";
     private const string MissedSessionsJob = "scheduling:flag-missed-sessions";
-    private const string DetectDriftJob = "enrollment:detect-drift";
-    private const string EscalateAlertsJob = "enrollment:escalate-alerts";
+    private const string DetectDriftJob = "engagement:detect-drift";
+    private const string EscalateAlertsJob = "engagement:escalate-alerts";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

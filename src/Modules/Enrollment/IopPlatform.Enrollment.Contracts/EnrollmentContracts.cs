@@ -273,6 +273,10 @@ public sealed record GetActiveEnrollmentsQuery(Guid? ProgramId, Guid? After, int
 /// <param name="EnrollmentId">Enrollment id.</param>
 public sealed record GetCareTeamQuery(Guid EnrollmentId) : IRequest<CareTeamDto?>;
 
+/// <summary>The current care teams of a set of enrollments in one query (for jobs); unknown ids are left out.</summary>
+/// <param name="EnrollmentIds">Enrollments (any number; queried in chunks).</param>
+public sealed record GetCareTeamsQuery(IReadOnlyCollection<Guid> EnrollmentIds) : IRequest<IReadOnlyList<CareTeamDto>>;
+
 /// <summary>Published after any status change is committed.</summary>
 /// <param name="EnrollmentId">Enrollment.</param>
 /// <param name="PatientId">Patient.</param>

@@ -1,8 +1,6 @@
 using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Enrollment.Features.Consents;
-using IopPlatform.Enrollment.Features.Engagement;
 using IopPlatform.Enrollment.Features.Enrollments;
 using IopPlatform.Enrollment.Features.Patients;
 using IopPlatform.Enrollment.Features.Programs;
@@ -21,19 +19,12 @@ public static class EnrollmentModule
 {
     public const string Tag = "Enrollment";
 
-    public const string DetectDriftJobId = "enrollment:detect-drift";
-    public const string EscalateAlertsJobId = "enrollment:escalate-alerts";
-
     public static ModuleDescriptor AddEnrollmentModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddScoped<DisclosureLog>();
         services.AddScoped<PartnerAccess>();
-        services.AddScoped<DriftFactsReader>();
-        // Daily by default (06:00 UTC, before US sites open); escalation hourly so a 24 h window is kept to the hour.
-        services.AddSingleton(RecurringJobDefinition.For<DetectDriftCommand>(DetectDriftJobId, configuration["Enrollment:DetectDriftCron"] ?? "0 6 * * *"));
-        services.AddSingleton(RecurringJobDefinition.For<EscalateAlertsCommand>(EscalateAlertsJobId, configuration["Enrollment:EscalateAlertsCron"] ?? "7 * * * *"));
         // The audit behaviour registers the scope for the whole platform; TryAdd keeps this module runnable without it.
         return new ModuleDescriptor("enrollment", typeof(EnrollmentModule).Assembly, MigrationOrder: 1);
     }
@@ -53,9 +44,6 @@ public static class EnrollmentModule
         SearchPatientsEndpoint.Map(group);
         EnrollmentsEndpoint.Map(group);
         ConsentsEndpoint.Map(group);
-        DriftEndpoint.Map(group);
-        AlertReadEndpoint.Map(group);
-        AlertLifecycleEndpoint.Map(group);
         return api;
     }
 }

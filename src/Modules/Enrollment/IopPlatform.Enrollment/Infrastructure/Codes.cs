@@ -24,14 +24,3 @@ internal static class Codes
     public static TEnum? ParseOrNull<TEnum>(string? code)
         where TEnum : struct, Enum => code is null ? null : Parse<TEnum>(code);
 }
-
-/// <summary>JSON text columns (rule pack, code lists) use one fixed shape, independent of the host's HTTP options.</summary>
-internal static class ColumnJson
-{
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
-
-    public static T Read<T>(string? json, T fallback) =>
-        string.IsNullOrWhiteSpace(json) ? fallback : JsonSerializer.Deserialize<T>(json, Options) ?? fallback;
-}

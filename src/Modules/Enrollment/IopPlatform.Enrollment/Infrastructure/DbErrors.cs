@@ -1,17 +1,9 @@
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using IopPlatform.BuildingBlocks.Data;
 
 namespace IopPlatform.Enrollment.Infrastructure;
 
 internal static class DbErrors
 {
     /// <summary>A unique index refused the row: a concurrent writer got there first; the caller answers 409.</summary>
-    public static bool IsUniqueViolation(Exception exception) => exception switch
-    {
-        SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } => true, // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
-        SqlException { Number: 2601 or 2627 } => true,
-        _ => false,
-    };
+    public static bool IsUniqueViolation(Exception exception) => DatabaseErrors.IsUniqueViolation(exception);
 }

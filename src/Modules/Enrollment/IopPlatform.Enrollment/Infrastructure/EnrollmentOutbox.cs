@@ -1,6 +1,5 @@
 using System.Data.Common;
-using System.Text.Json;
-using Dapper;
+using IopPlatform.BuildingBlocks.Data;
 
 namespace IopPlatform.Enrollment.Infrastructure;
 
@@ -17,25 +16,10 @@ internal static class EnrollmentEvents
 /// </summary>
 internal static class EnrollmentOutbox
 {
-    private const string Insert = """
-        INSERT INTO enrollment_outbox (id, event_type, aggregate_id, patient_id, notify_user_ids, severity, payload, occurred_at, dispatched_at)
-        VALUES (@Id, @EventType, @AggregateId, @PatientId, @NotifyUserIds, @Severity, @Payload, @OccurredAt, NULL)
-        """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const string Table = "enrollment_outbox";
 
     public static Task<int> WriteAsync(
         DbConnection connection, DbTransaction tx, string eventType, Guid aggregateId, Guid? patientId, object payload, DateTimeOffset at, CancellationToken ct,
         IReadOnlyList<string>? notify = null, string? severity = null) =>
-        connection.ExecuteAsync(new CommandDefinition(Insert, new
-        {
-            Id = Guid.CreateVersion7(),
-            EventType = eventType,
-            AggregateId = aggregateId,
-            PatientId = patientId,
-            NotifyUserIds = JsonSerializer.Serialize(notify ?? [], Json),
-            Severity = severity,
-            Payload = JsonSerializer.Serialize(payload, Json),
-            OccurredAt = at,
-        }, tx, cancellationToken: ct));
+        StaffOutbox.WriteAsync(connection, tx, Table, eventType, aggregateId, patientId, payload, at, ct, notify, severity);
 }

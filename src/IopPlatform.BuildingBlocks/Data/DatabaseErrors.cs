@@ -1,0 +1,18 @@
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace IopPlatform.BuildingBlocks.Data;
+
+/// <summary>What an engine's error means, asked the same way on all three engines.</summary>
+public static class DatabaseErrors
+{
+    /// <summary>A unique index refused the row: a concurrent writer got there first; the caller answers 409 or merges.</summary>
+    public static bool IsUniqueViolation(Exception exception) => exception switch
+    {
+        SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } => true, // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        SqlException { Number: 2601 or 2627 } => true,
+        _ => false,
+    };
+}

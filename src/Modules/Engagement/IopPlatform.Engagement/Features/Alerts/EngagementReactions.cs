@@ -1,0 +1,115 @@
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.Engagement.Features.Drift;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Outcomes.Contracts;
+using IopPlatform.Scheduling.Contracts;
+using MediatR;
+using Microsoft.Extensions.Logging;
+
+namespace IopPlatform.Engagement.Features.Alerts;
+
+/// <summary>
+/// Reactions to other modules' facts: a no-show becomes an outreach task for the case manager (info, due within the
+/// program's hours); a PHQ-9 item-9 answer becomes a red <c>safety</c> alert for the clinician and the case manager,
+/// kept apart from dropout alerts. Both use the same one-open-alert-per-enrollment-and-rule key, so a redelivered
+/// notification merges instead of duplicating. A failure is logged, not thrown: the publisher's change is committed and
+/// the drift job still sees the misses.
+/// </summary>
+internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactionsHandler> logger)
+    : INotificationHandler<SessionMissed>,
+      INotificationHandler<SafetyConcernRaised>
+{
+    public async Task Handle(SessionMissed notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(notification.EnrollmentId), cancellationToken);
+            if (enrollment is null || enrollment.Status != EnrollmentStatus.Active)
+            {
+                return;
+            }
+            var pack = (await mediator.Send(new GetProgramRulePackQuery(enrollment.ProgramId), cancellationToken))?.RulePack ?? DriftRulePack.Default;
+            if (!pack.NoShowOutreach.Enabled)
+            {
+                return;
+            }
+            var team = await mediator.Send(new GetCareTeamQuery(notification.EnrollmentId), cancellationToken);
+            var now = clock.GetUtcNow();
+            var draft = new AlertDraft
+            {
+                EnrollmentId = enrollment.EnrollmentId,
+                PatientId = enrollment.PatientId,
+                ProgramId = enrollment.ProgramId,
+                AlertType = AlertTypes.OutreachTask,
+                Rule = DriftRuleCodes.NoShowOutreach,
+                Severity = AlertSeverity.Info,
+                Basis = $"DOMAIN.md §7: any unexcused no-show creates an outreach task for the case manager, due within {pack.NoShowOutreach.DueWithinHours} hours.",
+                InputsJson = AlertStore.ToJson(new { sessionId = notification.SessionId, sessionStartsAt = notification.SessionStartsAt, dueWithinHours = pack.NoShowOutreach.DueWithinHours }),
+                Evidence = [new AlertEvidence { Kind = "session", Id = notification.SessionId, At = notification.SessionStartsAt, Detail = "absent_unexcused" }],
+                CaseManager = team?.CaseManager,
+                Supervisor = team?.Supervisor,
+                DueAt = now.AddHours(pack.NoShowOutreach.DueWithinHours),
+            };
+            await RaiseAsync(draft, now, "system:session-missed", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Outreach task for the no-show of enrollment {EnrollmentId} at session {SessionId} failed", notification.EnrollmentId, notification.SessionId);
+        }
+    }
+
+    public async Task Handle(SafetyConcernRaised notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(notification.EnrollmentId), cancellationToken);
+            if (enrollment is null)
+            {
+                return;
+            }
+            var team = await mediator.Send(new GetCareTeamQuery(notification.EnrollmentId), cancellationToken);
+            var caseManager = team?.CaseManager ?? (notification.CaseManagerId is { } cm ? new StaffRefDto(cm, cm) : null);
+            var draft = new AlertDraft
+            {
+                EnrollmentId = enrollment.EnrollmentId,
+                PatientId = enrollment.PatientId,
+                ProgramId = enrollment.ProgramId,
+                AlertType = AlertTypes.Safety,
+                Rule = DriftRuleCodes.Safety,
+                Severity = AlertSeverity.Red,
+                Basis = "DOMAIN.md §6: any answer above zero to PHQ-9 item 9 (thoughts of self-harm) is a safety concern for the clinician and the case manager the same day, " +
+                        "whatever the total score; it is handled apart from dropout alerts.",
+                InputsJson = AlertStore.ToJson(new { phq9Item9 = notification.ItemScore, outcomesAlertId = notification.AlertId }),
+                Evidence = [new AlertEvidence { Kind = "measure", Id = notification.MeasureId, At = notification.RaisedAt, Detail = $"phq9 item 9 = {notification.ItemScore}" }],
+                CaseManager = caseManager,
+                Supervisor = team?.Supervisor,
+                ClinicianId = team?.PrimaryCounsellor?.UserId ?? notification.PrimaryCounsellorId,
+                SourceId = notification.AlertId,
+            };
+            await RaiseAsync(draft, clock.GetUtcNow(), "system:safety", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Safety alert for enrollment {EnrollmentId} (measure {MeasureId}) failed", notification.EnrollmentId, notification.MeasureId);
+        }
+    }
+
+    private async Task RaiseAsync(AlertDraft draft, DateTimeOffset now, string actor, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await db.OpenAsync(ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await AlertStore.RaiseAsync(connection, tx, dialect, draft, now, actor, ct);
+                await tx.CommitAsync(ct);
+                return;
+            }
+            catch (Exception ex) when (attempt < 3 && (ex is BuildingBlocks.Errors.ConflictException || Infrastructure.DbErrors.IsUniqueViolation(ex)))
+            {
+                logger.LogInformation("Alert {Rule} of enrollment {EnrollmentId} raced another writer; retrying", draft.Rule, draft.EnrollmentId);
+            }
+        }
+    }
+}
