@@ -1,6 +1,7 @@
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Features.Consents;
 using IopPlatform.Enrollment.Features.Engagement;
 using IopPlatform.Enrollment.Features.Enrollments;
@@ -28,8 +29,7 @@ public static class EnrollmentModule
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddScoped<DisclosureLog>();
-        services.AddScoped<PartnerAccess>();
+        services.AddScoped<DisclosureResponse>();
         services.AddScoped<DriftFactsReader>();
         // Daily by default (06:00 UTC, before US sites open); escalation hourly so a 24 h window is kept to the hour.
         services.AddSingleton(RecurringJobDefinition.For<DetectDriftCommand>(DetectDriftJobId, configuration["Enrollment:DetectDriftCron"] ?? "0 6 * * *"));
@@ -40,7 +40,7 @@ public static class EnrollmentModule
 
     public static IEndpointRouteBuilder MapEnrollmentModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag).AddEndpointFilter<RedisclosureNoticeFilter>();
+        var group = api.MapGroup(string.Empty).WithTags(Tag);
         CreateSiteEndpoint.Map(group);
         GetSiteEndpoint.Map(group);
         ListSitesEndpoint.Map(group);

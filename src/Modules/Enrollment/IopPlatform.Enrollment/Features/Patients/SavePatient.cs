@@ -6,7 +6,6 @@ using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Features.Consents;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +14,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Patients;
 
-internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, PartnerAccess partners)
+internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit)
     : IRequestHandler<SavePatientRequest, PatientDto>
 {
     private const string Insert = """
@@ -62,7 +61,7 @@ internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider c
         if (request.Id is { } existing)
         {
             id = existing;
-            if (partners.IsPartner)
+            if (caller.IsExternalRecipient())
             {
                 throw new ForbiddenException("Partner apps may refer new patients but not change patient records.");
             }
@@ -106,6 +105,7 @@ internal static class SavePatientEndpoint
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
             .WithName("CreatePatient")
+            .CarriesNoPatientData("A partner registers the patients it refers: the answer echoes only what it sent.")
             .WithSummary("Register a patient")
             .WithDescription("Registers a patient. The MRN is unique within the organisation and each external identifier unique within its system (409 otherwise). " +
                              "Partner apps may register the patients they refer; the response echoes only what they sent (not a disclosure).")
