@@ -151,6 +151,10 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var partnerId = Guid.CreateVersion7();
         var patient = await Seed.Patient(staff);
         await Consent(staff, patient.Id, ConsentBody(partnerId, categories: ["enrollment"]));
+        var empty = await Api.ClientAsPartner(partnerId).GetAsync($"/api/v1/patients/{patient.Id}/enrollments", Ct);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.False(empty.Headers.Contains("X-Redisclosure-Notice"));
+        await Seed.Referral(staff, patient.Id, (await Seed.Program(Api.Admin())).Id);
 
         await AssertNothingDisclosed(await Api.ClientAsPartner(partnerId).GetAsync($"/api/v1/patients/{patient.Id}", Ct), patient);
         await AssertNothingDisclosed(await Api.ClientAsPartner(Guid.CreateVersion7()).GetAsync($"/api/v1/patients/{patient.Id}", Ct), patient);
