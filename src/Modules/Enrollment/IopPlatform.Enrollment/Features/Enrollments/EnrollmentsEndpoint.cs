@@ -26,7 +26,8 @@ internal static class EnrollmentsEndpoint
             .WithName("ReferPatient")
             .WithSummary("Refer a patient to a program")
             .WithDescription("Creates an enrollment in status 'referred'. Staff record the referring clinician; a partner app's referral records the app " +
-                             "(it may refer patients it registered, or for whom it holds a consent covering 'enrollment').")
+                             "(it refers patients for whom it holds a consent covering 'enrollment', or that it registered before partners stopped registering patients; otherwise 404). " +
+                             "The answer is the partner's own referral: checked at the consent door, not a disclosure.")
             .Accepts<ReferPatientRequest>("application/json")
             .Produces<EnrollmentDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

@@ -103,12 +103,12 @@ internal static class SavePatientEndpoint
                 ETag.Set(response, patient.Version);
                 return TypedResults.Created($"/api/v1/patients/{patient.Id}", patient);
             })
-            .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .RequireRoles(Roles.Staff)
             .WithName("CreatePatient")
-            .CarriesNoPatientData("A partner registers the patients it refers: the answer echoes only what it sent.")
             .WithSummary("Register a patient")
             .WithDescription("Registers a patient. The MRN is unique within the organisation and each external identifier unique within its system (409 otherwise). " +
-                             "Partner apps may register the patients they refer; the response echoes only what they sent (not a disclosure).")
+                             "Staff only: partner apps do not register patients, because a duplicate MRN or identifier would tell them the patient is in treatment (42 CFR Part 2); " +
+                             "they refer patients the program registered, under a consent covering 'enrollment'.")
             .Accepts<SavePatientRequest>("application/json")
             .Produces<PatientDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

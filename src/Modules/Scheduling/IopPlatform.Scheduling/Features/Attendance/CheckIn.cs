@@ -95,7 +95,8 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
         }
         var status = now > session.StartsAt.AddMinutes(options.LateAfterMinutes) ? AttendanceStatus.Late : AttendanceStatus.Present;
         var values = new ResolvedAttendance(status, AttendanceStore.Overlap(now, session.EndsAt, session), now, null, request.Telehealth, null, null);
-        var source = caller.IsInRole(Roles.Partner) ? "kiosk" : "staff";
+        // An app checking patients in (the clinic's kiosk or a partner app) rather than a staff member at a desk.
+        var source = caller.IsInRole(Roles.Partner) || caller.ApiClientId is not null ? "kiosk" : "staff";
         var dto = await AttendanceStore.InsertAsync(connection, tx, session, booking, values, source, caller.ActorId, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         audit.TouchedPatient(dto.PatientId);
