@@ -214,11 +214,28 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
             revocationRightAcknowledged = true,
         })).Read<JsonElement>(HttpStatusCode.Created);
 
-        var read = await (await partner.Http.GetAsync($"/api/v1/notes/{signed.Id}", Ct)).Read<NoteDto>();
+        var readResponse = await partner.Http.GetAsync($"/api/v1/notes/{signed.Id}", Ct);
+        var read = await readResponse.Read<NoteDto>();
         Assert.Equal(signed.Id, read.Id);
         await (await partner.Http.GetAsync($"/api/v1/notes/{draft.Id}", Ct)).Problem(HttpStatusCode.NotFound);
-        var list = await (await partner.Http.GetAsync($"/api/v1/enrollments/{s.Members[0].EnrollmentId}/notes", Ct)).Read<JsonElement>();
+        var listResponse = await partner.Http.GetAsync($"/api/v1/enrollments/{s.Members[0].EnrollmentId}/notes", Ct);
+        var list = await listResponse.Read<JsonElement>();
         Assert.Equal([signed.Id], list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+
+        // Both reads disclosed a note: each carries the §2.32 notice and consent scope and is one accounting entry naming it.
+        foreach (var response in new[] { readResponse, listResponse })
+        {
+            Assert.Equal("42 CFR part 2 prohibits unauthorized use or disclosure of these records.", Assert.Single(response.Headers.GetValues("X-Redisclosure-Notice")));
+            Assert.Contains("information: clinical_note", Assert.Single(response.Headers.GetValues("X-Consent-Scope")), StringComparison.Ordinal);
+        }
+        var accounting = await (await Admin.GetAsync($"/api/v1/patients/{s.Members[0].PatientId}/disclosures", Ct)).Read<JsonElement>();
+        Assert.Equal(2, accounting.GetArrayLength());
+        Assert.All(accounting.EnumerateArray(), e =>
+        {
+            Assert.Equal("clinical_note", e.GetProperty("category").GetString());
+            Assert.Equal("Care coordination", e.GetProperty("purpose").GetString());
+            Assert.Equal($"note/{signed.Id}", Assert.Single(e.GetProperty("records").EnumerateArray()).GetString());
+        });
         Assert.Equal(HttpStatusCode.Forbidden, (await partner.Http.GetAsync($"/api/v1/notes/{signed.Id}/signatures", Ct)).StatusCode);
         await Api.Services.GetRequiredService<AuditTrailWriter>().FlushAsync(Ct);
         Assert.True(await Count("SELECT COUNT(*) FROM platform_audit_event WHERE data_category = 'clinical_note' AND patient_id = @PatientId", new { s.Members[0].PatientId }) >= 3);

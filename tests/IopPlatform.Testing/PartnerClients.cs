@@ -10,14 +10,29 @@ public sealed record PartnerClient(HttpClient Http, Guid ClientId, string Key);
 /// <summary>Partner apps in tests get their keys the way real ones do: from the admin endpoint.</summary>
 public static class PartnerClients
 {
-    /// <summary>Creates an API client with these roles (default: partner) and returns a client that sends its key.</summary>
+    /// <summary>
+    /// Creates an API client with these roles (default: partner) and returns a client that sends its key and declares
+    /// treatment as its purpose of use. Staff roles make it one of the organisation's own systems (kind internal_system).
+    /// </summary>
     public static async Task<PartnerClient> PartnerClientAsync(this ApiFactory api, params string[] roles)
     {
         ArgumentNullException.ThrowIfNull(api);
         var granted = roles.Length == 0 ? [Roles.Partner] : roles;
-        var response = await api.Admin().PostJson("/api/v1/api-clients", new { name = $"Test partner {Guid.NewGuid():N}"[..24], roles = granted });
-        var created = await response.Read<CreatedApiClientDto>(HttpStatusCode.Created);
-        return new PartnerClient(api.ClientWithApiKey(created.Key), created.Client.Id, created.Key);
+        var kind = granted.All(r => r == Roles.Partner) ? ApiClientKinds.Partner : ApiClientKinds.InternalSystem;
+        return await api.ApiClientAsync(new { name = $"Test partner {Guid.NewGuid():N}"[..24], roles = granted, kind });
+    }
+
+    /// <summary>A partner an admin recorded as a TPO recipient (a business associate, covered entity or Part 2 program).</summary>
+    public static Task<PartnerClient> TpoPartnerClientAsync(this ApiFactory api, string agreement = "BAA-2026-017") =>
+        api.ApiClientAsync(new { name = $"Test TPO {Guid.NewGuid():N}"[..20], roles = new[] { Roles.Partner }, kind = ApiClientKinds.Partner, tpoAgreement = agreement });
+
+    private static async Task<PartnerClient> ApiClientAsync(this ApiFactory api, object body)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var created = await (await api.Admin().PostJson("/api/v1/api-clients", body)).Read<CreatedApiClientDto>(HttpStatusCode.Created);
+        var http = api.ClientWithApiKey(created.Key);
+        http.DefaultRequestHeaders.Add(HttpCurrentCaller.PurposeHeader, PurposesOfUse.Treatment);
+        return new PartnerClient(http, created.Client.Id, created.Key);
     }
 
     /// <summary>A client that sends <paramref name="key"/> in the X-Api-Key header.</summary>

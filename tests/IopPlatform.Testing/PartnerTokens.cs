@@ -39,6 +39,7 @@ public static class PartnerTokens
         ArgumentNullException.ThrowIfNull(api);
         var client = api.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Create(apiClientId));
+        client.DefaultRequestHeaders.Add(HttpCurrentCaller.PurposeHeader, PurposesOfUse.Treatment);
         return client;
     }
 }

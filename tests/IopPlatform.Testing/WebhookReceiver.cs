@@ -41,7 +41,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    public sealed record Received(string Path, string Id, string Timestamp, string Signature, string Body, int AnsweredWith);
+    public sealed record Received(string Path, string Id, string Timestamp, string Signature, string Body, int AnsweredWith, string? Notice = null, string? ConsentScope = null);
 
     private async Task LoopAsync()
     {
@@ -60,7 +60,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var path = context.Request.Url!.AbsolutePath;
             var status = path == "/flaky" && Interlocked.Decrement(ref _flakyFailures) >= 0 ? 500 : 204;
-            Requests.Enqueue(new Received(path, context.Request.Headers["webhook-id"]!, context.Request.Headers["webhook-timestamp"]!, context.Request.Headers["webhook-signature"]!, body, status));
+            Requests.Enqueue(new Received(path, context.Request.Headers["webhook-id"]!, context.Request.Headers["webhook-timestamp"]!, context.Request.Headers["webhook-signature"]!, body, status,
+                context.Request.Headers["X-Redisclosure-Notice"], context.Request.Headers["X-Consent-Scope"]));
             context.Response.StatusCode = status;
             context.Response.Close();
         }

@@ -22,8 +22,14 @@ public interface ICurrentCaller
 
     string? ClientAddress { get; }
 
-    /// <summary>Purpose of use (HIPAA/Part 2), from the <c>X-Purpose-Of-Use</c> header; defaults to treatment.</summary>
+    /// <summary>Purpose of use (HIPAA/Part 2) for the audit trail, from the <c>X-Purpose-Of-Use</c> header; treatment when not declared.</summary>
     string Purpose { get; }
+
+    /// <summary>The purpose of use exactly as the caller declared it (trimmed, lower case); null when the header is absent.</summary>
+    string? DeclaredPurpose { get; }
+
+    /// <summary>For API clients: <c>partner</c> or <c>internal_system</c> (see <see cref="ApiClientKinds"/>); null for staff and jobs.</summary>
+    string? ApiClientKind { get; }
 
     bool IsInRole(string role);
 }
@@ -31,13 +37,14 @@ public interface ICurrentCaller
 public static class CallerExtensions
 {
     /// <summary>
-    /// A recipient outside the organisation (42 CFR Part 2): a caller in the partner role, or any API client other than
-    /// the organisation's own admin clients. Such callers see a patient's records only under a consent.
+    /// A recipient outside the organisation (42 CFR Part 2): a caller in the partner role, or any API client an admin has
+    /// not registered as one of the organisation's own systems. Such callers see a patient's records only through the
+    /// disclosure door, under a consent.
     /// </summary>
     public static bool IsExternalRecipient(this ICurrentCaller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return caller.IsInRole(Roles.Partner) || (caller.ApiClientId is not null && !caller.IsInRole(Roles.Admin));
+        return caller.IsInRole(Roles.Partner) || (caller.ApiClientId is not null && caller.ApiClientKind != ApiClientKinds.InternalSystem);
     }
 }
 
@@ -48,6 +55,19 @@ public static class CallerClaims
     public const string Role = "role";
     public const string Subject = "sub";
     public const string Name = "name";
+    public const string ApiClientKind = "iop:api_client_kind";
+}
+
+/// <summary>What an API client is to the organisation; set by an admin when the client is created.</summary>
+public static class ApiClientKinds
+{
+    /// <summary>An app outside the organisation: an external recipient under 42 CFR Part 2, holding only the partner role.</summary>
+    public const string Partner = "partner";
+
+    /// <summary>One of the organisation's own systems (not a recipient): may hold staff roles, never the partner role.</summary>
+    public const string InternalSystem = "internal_system";
+
+    public static readonly IReadOnlyList<string> All = [Partner, InternalSystem];
 }
 
 /// <summary>The caller of the current HTTP request; outside a request (a job) it is the system.</summary>
@@ -70,14 +90,18 @@ public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentC
 
     public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
-    public string Purpose
+    public string Purpose => DeclaredPurpose ?? DefaultPurpose;
+
+    public string? DeclaredPurpose
     {
         get
         {
             var header = accessor.HttpContext?.Request.Headers[PurposeHeader].ToString();
-            return string.IsNullOrWhiteSpace(header) ? DefaultPurpose : header.Trim().ToLowerInvariant();
+            return string.IsNullOrWhiteSpace(header) ? null : header.Trim().ToLowerInvariant();
         }
     }
+
+    public string? ApiClientKind => User?.FindFirstValue(CallerClaims.ApiClientKind);
 
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

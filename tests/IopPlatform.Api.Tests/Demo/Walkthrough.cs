@@ -31,8 +31,8 @@ internal static partial class Walkthrough
 
     public static readonly IReadOnlyList<WalkthroughStep> Steps =
     [
-        new("1. Get a key for your integration (with the bootstrap admin key printed at first start)", "POST", "/api/v1/api-clients",
-            """{"name": "My integration", "roles": ["admin", "clinician"]}""", Key: "ADMIN_KEY", CaptureList: [("KEY", ".key"), ("CLIENT_ID", ".client.id")]),
+        new("1. Get a key for your integration (with the bootstrap admin key printed at first start; staff roles need kind internal_system, a partner app gets roles [\"partner\"])", "POST", "/api/v1/api-clients",
+            """{"name": "My integration", "kind": "internal_system", "roles": ["admin", "clinician"]}""", Key: "ADMIN_KEY", CaptureList: [("KEY", ".key"), ("CLIENT_ID", ".client.id")]),
         new("2. Create a site, a group meeting daily 18:00-21:00 site time, and a program with it as core group", "POST", "/api/v1/sites",
             """{"name": "Riverside", "timeZone": "America/Chicago"}""", CaptureList: [("SITE_ID", ".id")]),
         new(string.Empty, "POST", "/api/v1/groups",

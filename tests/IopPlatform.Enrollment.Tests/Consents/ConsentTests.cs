@@ -151,6 +151,10 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var partnerId = Guid.CreateVersion7();
         var patient = await Seed.Patient(staff);
         await Consent(staff, patient.Id, ConsentBody(partnerId, categories: ["enrollment"]));
+        var empty = await Api.ClientAsPartner(partnerId).GetAsync($"/api/v1/patients/{patient.Id}/enrollments", Ct);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.False(empty.Headers.Contains("X-Redisclosure-Notice"));
+        await Seed.Referral(staff, patient.Id, (await Seed.Program(Api.Admin())).Id);
 
         await AssertNothingDisclosed(await Api.ClientAsPartner(partnerId).GetAsync($"/api/v1/patients/{patient.Id}", Ct), patient);
         await AssertNothingDisclosed(await Api.ClientAsPartner(Guid.CreateVersion7()).GetAsync($"/api/v1/patients/{patient.Id}", Ct), patient);
@@ -160,25 +164,31 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     [Fact]
-    public async Task Disclosure_check_follows_tpo_end_of_treatment_and_revocation()
+    public async Task Tpo_consent_discloses_only_to_tpo_recipients_and_ends_for_good_at_end_of_treatment()
     {
         var staff = Api.ClientAs("clinician");
         var program = await Seed.Program(Api.Admin());
         var patient = await Seed.Patient(staff);
         var tpo = await Consent(staff, patient.Id, ConsentBody(null, expiresOn: null, expiryEvent: "end_of_treatment", tpo: true));
         var active = await Seed.ActiveEnrollment(staff, patient.Id, program.Id);
+        var plainPartner = await Api.PartnerClientAsync();
+        var tpoPartner = await Api.TpoPartnerClientAsync();
         await using var scope = Api.Services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        var anyPartner = Guid.CreateVersion7();
+        DiscloseRecordsCommand Ask(Guid client) => new(patient.Id, "enrollment", []) { RecipientApiClientId = client };
 
-        var treatment = await mediator.Send(new CheckDisclosureConsentQuery(patient.Id, anyPartner, "enrollment", Api.Clock.GetUtcNow()), Ct);
-        var research = await mediator.Send(new CheckDisclosureConsentQuery(patient.Id, anyPartner, "enrollment", Api.Clock.GetUtcNow(), "research"), Ct);
-        Assert.Equal(new DisclosureDecision(true, tpo.Id), treatment);
-        Assert.False(research.Allowed);
+        Assert.Equal(tpo.Id, (await mediator.Send(Ask(tpoPartner.ClientId), Ct)).ConsentId);
+        Assert.False((await mediator.Send(Ask(plainPartner.ClientId), Ct)).Allowed);
 
         await (await Seed.Transition(staff, active, "discharge", new { reason = "left_before_completion" })).Read<EnrollmentDto>();
-        var afterTreatment = await mediator.Send(new CheckDisclosureConsentQuery(patient.Id, anyPartner, "enrollment", Api.Clock.GetUtcNow()), Ct);
-        Assert.Equal(new DisclosureDecision(false, null), afterTreatment);
+        Assert.False((await mediator.Send(Ask(tpoPartner.ClientId), Ct)).Allowed);
+        var ended = Assert.Single(await (await staff.GetAsync($"/api/v1/patients/{patient.Id}/consents", Ct)).Read<List<ConsentDto>>());
+        Assert.NotNull(ended.EndedAt);
+
+        // Referred again: a new episode is new treatment, not the old consent back.
+        await Seed.Referral(staff, patient.Id, program.Id);
+        Assert.False((await mediator.Send(Ask(tpoPartner.ClientId), Ct)).Allowed);
+        await AssertNothingDisclosed(await tpoPartner.Http.GetAsync($"/api/v1/patients/{patient.Id}", Ct), patient);
     }
 
     [Fact]

@@ -232,11 +232,14 @@ public abstract class LifecycleTests<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     [Fact]
-    public async Task Partner_may_refer_a_patient_it_registered_but_not_change_status()
+    public async Task Partner_may_refer_a_patient_under_an_enrollment_consent_but_not_change_status()
     {
-        var partner = Api.ClientAsPartner(Guid.CreateVersion7());
+        var partnerId = Guid.CreateVersion7();
+        var partner = Api.ClientAsPartner(partnerId);
         var program = await Seed.Program(Api.Admin());
-        var patient = await Seed.Patient(partner);
+        var patient = await Seed.Patient(Api.ClientAs("clinician"));
+        await (await partner.PostJson("/api/v1/enrollments", new { patientId = patient.Id, programId = program.Id, referralDate = "2026-02-16" })).Problem(HttpStatusCode.NotFound);
+        await Api.GrantConsentAsync(patient.Id, partnerId, "enrollment");
 
         var referral = await Seed.Referral(partner, patient.Id, program.Id);
 

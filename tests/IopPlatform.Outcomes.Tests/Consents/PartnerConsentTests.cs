@@ -40,13 +40,14 @@ public abstract class PartnerConsentTests<TApi>(TApi api) : EngineTest<TApi>(api
             collectedAt = Api.Clock.GetUtcNow().AddHours(-1),
             analytes = new[] { new { analyte = "cocaine", result = "negative" } },
         })).Read<DrugTestDto>(HttpStatusCode.Created);
+        await (await clinician.PostJson($"/api/v1/enrollments/{e.EnrollmentId}/support-activities", new { kind = "twelve_step", date = DateOnly.FromDateTime(Api.Clock.GetUtcNow().UtcDateTime) }))
+            .Read<SupportActivityDto>(HttpStatusCode.Created);
         var partner = await Api.PartnerClientAsync();
         var outcomesReads = new[]
         {
             $"/api/v1/enrollments/{e.EnrollmentId}/measures",
             $"/api/v1/enrollments/{e.EnrollmentId}/measures/{measure.Id}",
             $"/api/v1/enrollments/{e.EnrollmentId}/measures/due",
-            $"/api/v1/enrollments/{e.EnrollmentId}/recovery-checks",
             $"/api/v1/enrollments/{e.EnrollmentId}/support-activities",
         };
         var drugTestReads = new[]
@@ -75,7 +76,13 @@ public abstract class PartnerConsentTests<TApi>(TApi api) : EngineTest<TApi>(api
         }
         var disclosed = await Disclosures(e.PatientId);
         Assert.Equal(outcomesReads.Length, disclosed.Count);
-        Assert.All(disclosed, d => Assert.Equal((partner.ClientId, outcomesConsent.Id, InformationCategories.Outcomes, "treatment"), (d.RecipientApiClientId, d.ConsentId, d.Category, d.Purpose)));
+        Assert.All(disclosed, d => Assert.Equal((partner.ClientId, outcomesConsent.Id, InformationCategories.Outcomes, "Care coordination", "treatment"), (d.RecipientApiClientId, d.ConsentId, d.Category, d.Purpose, d.PurposeOfUse)));
+
+        // An empty list discloses nothing: no notice, no accounting entry.
+        var empty = await partner.Http.GetAsync($"/api/v1/enrollments/{e.EnrollmentId}/recovery-checks", Ct);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.False(empty.Headers.Contains(RedisclosureNotice.Header));
+        Assert.Equal(outcomesReads.Length, (await Disclosures(e.PatientId)).Count);
         var listed = await (await partner.Http.GetAsync(outcomesReads[0], Ct)).Read<Measures.CursorPageOf<MeasureResultDto>>();
         Assert.Equal(measure.Id, Assert.Single(listed.Items).Id);
 
@@ -112,6 +119,8 @@ public abstract class PartnerConsentTests<TApi>(TApi api) : EngineTest<TApi>(api
         var otherPartner = await Api.PartnerClientAsync();
         await Api.GrantConsentAsync(other.PatientId, partner.ClientId, InformationCategories.Outcomes);
         await Api.GrantConsentAsync(mine.PatientId, otherPartner.ClientId, InformationCategories.Outcomes);
+        await (await Api.ClientAs(Roles.Clinician).PostJson($"/api/v1/enrollments/{other.EnrollmentId}/measures", new { instrument = "gad7", administeredAt = Api.Clock.GetUtcNow().AddHours(-1), answers = new int[7] }))
+            .Read<MeasureResultDto>(HttpStatusCode.Created);
 
         await Hidden(await partner.Http.GetAsync($"/api/v1/enrollments/{mine.EnrollmentId}/measures", Ct));
         Noticed(await partner.Http.GetAsync($"/api/v1/enrollments/{other.EnrollmentId}/measures", Ct));

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IopPlatform.BuildingBlocks.Security;
 
 namespace IopPlatform.Api.Hosting.DemoSeed;
 
@@ -417,7 +418,8 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
 
     private async Task<(Guid Id, string Key)> CreateApiClientAsync(string name, string[] roles, CancellationToken ct)
     {
-        var created = await CallAsync(host.Admin, HttpMethod.Post, "/api/v1/api-clients", new { name, roles }, null, ct);
+        // The demo's keys stand for the clinic's own systems (staff roles), not partner apps.
+        var created = await CallAsync(host.Admin, HttpMethod.Post, "/api/v1/api-clients", new { name, roles, kind = ApiClientKinds.InternalSystem }, null, ct);
         return (created.GetProperty("client").GetProperty("id").GetGuid(), created.GetProperty("key").GetString()!);
     }
 

@@ -32,6 +32,9 @@ public sealed record ConsentDto
     /// <summary>Event on which it expires, e.g. "end_of_treatment".</summary>
     public string? ExpiryEvent { get; init; }
 
+    /// <summary>When its expiry event happened (UTC); it never comes back after that, whatever happens later.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
     /// <summary>Name of whoever signed.</summary>
     public required string SignedBy { get; init; }
 
@@ -92,22 +95,45 @@ public static class InformationCategories
 }
 
 /// <summary>
-/// The one disclosure check: may partner app <paramref name="ApiClientId"/> receive <paramref name="Category"/> of
-/// patient <paramref name="PatientId"/>'s records at <paramref name="At"/> for <paramref name="Purpose"/>? A consent
-/// must name the partner, or cover treatment/payment/operations when the purpose is one of those, and be signed, not
-/// revoked and not expired.
+/// The one door every disclosure of a patient's records to an external recipient passes, from an HTTP read or an
+/// outbound event. It decides from the consent in force (signed; not revoked, ended or expired in the site's time zone;
+/// covering <paramref name="Category"/>; naming the recipient, or a TPO consent when the recipient is a TPO recipient by
+/// an admin-recorded agreement and the purpose is treatment, payment or operations) and, when allowed and
+/// <paramref name="Records"/> is not empty, writes one accounting entry (§2.25) with the consent's own purpose and the
+/// records, and marks the current response for the §2.32 notice and consent scope. With no records it only decides.
+/// Staff and the organisation's own systems pass without a consent and without an entry.
 /// </summary>
-/// <param name="PatientId">Patient.</param>
-/// <param name="ApiClientId">The partner app asking.</param>
+/// <param name="PatientId">The patient whose records would leave.</param>
 /// <param name="Category">An <see cref="InformationCategories"/> value.</param>
-/// <param name="At">The instant of disclosure.</param>
-/// <param name="Purpose">Purpose of use (treatment, payment, operations, ...); null means treatment.</param>
-public sealed record CheckDisclosureConsentQuery(Guid PatientId, Guid ApiClientId, string Category, DateTimeOffset At, string? Purpose = null) : IRequest<DisclosureDecision>;
+/// <param name="Records">What is disclosed, e.g. <c>note/{id}</c>; empty to decide only (nothing disclosed, nothing accounted).</param>
+public sealed record DiscloseRecordsCommand(Guid PatientId, string Category, IReadOnlyList<string> Records) : IRequest<DisclosureDecision>
+{
+    /// <summary>The recipient when it is not the current HTTP caller (an outbound event to a partner's webhook).</summary>
+    public Guid? RecipientApiClientId { get; init; }
 
-/// <summary>The answer of the disclosure check.</summary>
-/// <param name="Allowed">True when a consent in force covers it.</param>
-/// <param name="ConsentId">The consent that allows it (the oldest in force), when allowed.</param>
-public sealed record DisclosureDecision(bool Allowed, Guid? ConsentId);
+    /// <summary>The instant judged (default now); an event accounted after its delivery gives the instant it was decided.</summary>
+    public DateTimeOffset? At { get; init; }
+}
+
+/// <summary>The door's answer.</summary>
+/// <param name="Allowed">True when the records may go (always for staff and internal systems).</param>
+/// <param name="ConsentId">The consent relied on (the oldest in force); null when no consent was needed or none allows it.</param>
+/// <param name="ConsentScope">A plain statement of the consent's scope (§2.32(b)), for the recipient.</param>
+/// <param name="AccountingEntryId">The accounting entry written, when records were disclosed.</param>
+public sealed record DisclosureDecision(bool Allowed, Guid? ConsentId, string? ConsentScope = null, Guid? AccountingEntryId = null);
+
+/// <summary>How modules call the door from a read: a refusal is answered like a missing resource.</summary>
+public static class DisclosureDoor
+{
+    /// <summary>Sends <paramref name="command"/>; throws <paramref name="notFound"/> when no consent allows it.</summary>
+    public static async Task<DisclosureDecision> DiscloseOrNotFoundAsync(this IMediator mediator, DiscloseRecordsCommand command, Func<Exception> notFound, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(mediator);
+        ArgumentNullException.ThrowIfNull(notFound);
+        var decision = await mediator.Send(command, ct).ConfigureAwait(false);
+        return decision.Allowed ? decision : throw notFound();
+    }
+}
 
 /// <summary>One entry of a patient's accounting of disclosures (§2.25).</summary>
 public sealed record DisclosureDto
@@ -127,8 +153,14 @@ public sealed record DisclosureDto
     /// <summary>Information category disclosed.</summary>
     public required string Category { get; init; }
 
-    /// <summary>Purpose of use the recipient declared.</summary>
+    /// <summary>Purpose of the disclosure: the consent's own purpose, as on the form.</summary>
     public required string Purpose { get; init; }
+
+    /// <summary>Purpose of use the recipient declared (X-Purpose-Of-Use); null for an event pushed to its webhook.</summary>
+    public string? PurposeOfUse { get; init; }
+
+    /// <summary>The records disclosed, e.g. <c>note/{id}</c>, <c>event/{type}/{id}</c>.</summary>
+    public IReadOnlyList<string> Records { get; init; } = [];
 
     /// <summary>When (UTC).</summary>
     public required DateTimeOffset DisclosedAt { get; init; }

@@ -48,18 +48,6 @@ public sealed record ProgramEpisodeDto
 /// <param name="To">Last admission date included, when set.</param>
 public sealed record GetProgramEpisodesQuery(Guid ProgramId, DateOnly? From, DateOnly? To) : IRequest<IReadOnlyList<ProgramEpisodeDto>>;
 
-/// <summary>
-/// Records one entry in a patient's accounting of disclosures (§2.25) after another module disclosed records to a
-/// partner under a consent that <see cref="CheckDisclosureConsentQuery"/> allowed. Returns the entry's id.
-/// </summary>
-/// <param name="PatientId">The patient.</param>
-/// <param name="ApiClientId">The recipient partner app.</param>
-/// <param name="ConsentId">The consent the disclosure relied on.</param>
-/// <param name="Category">An <see cref="InformationCategories"/> value.</param>
-/// <param name="Purpose">Purpose of use the recipient declared.</param>
-/// <param name="At">The instant of disclosure.</param>
-public sealed record RecordDisclosureCommand(Guid PatientId, Guid ApiClientId, Guid ConsentId, string Category, string Purpose, DateTimeOffset At) : IRequest<Guid>;
-
 /// <summary>The §2.32 notice that must accompany records disclosed to a partner.</summary>
 public static class RedisclosureNotice
 {
@@ -68,4 +56,7 @@ public static class RedisclosureNotice
 
     /// <summary>The 2024 rule's short notice (42 CFR §2.32(a)(1)).</summary>
     public const string Text = "42 CFR part 2 prohibits unauthorized use or disclosure of these records.";
+
+    /// <summary>Response (and webhook) header carrying the §2.32(b) statement of the consent's scope.</summary>
+    public const string ScopeHeader = "X-Consent-Scope";
 }

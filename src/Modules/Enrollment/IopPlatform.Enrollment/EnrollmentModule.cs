@@ -1,5 +1,6 @@
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Modules;
+using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Features.Consents;
 using IopPlatform.Enrollment.Features.Enrollments;
 using IopPlatform.Enrollment.Features.Patients;
@@ -23,15 +24,14 @@ public static class EnrollmentModule
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddScoped<DisclosureLog>();
-        services.AddScoped<PartnerAccess>();
+        services.AddScoped<DisclosureResponse>();
         // The audit behaviour registers the scope for the whole platform; TryAdd keeps this module runnable without it.
         return new ModuleDescriptor("enrollment", typeof(EnrollmentModule).Assembly, MigrationOrder: 1);
     }
 
     public static IEndpointRouteBuilder MapEnrollmentModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag).AddEndpointFilter<RedisclosureNoticeFilter>();
+        var group = api.MapGroup(string.Empty).WithTags(Tag);
         CreateSiteEndpoint.Map(group);
         GetSiteEndpoint.Map(group);
         ListSitesEndpoint.Map(group);

@@ -9,8 +9,20 @@ public sealed record ApiClientDto
     /// <summary>Display name, e.g. "Riverside EHR bridge".</summary>
     public required string Name { get; init; }
 
-    /// <summary>Roles the key grants, e.g. ["partner"].</summary>
+    /// <summary>Roles the key grants: ["partner"] for a partner; staff roles only for an internal system.</summary>
     public required IReadOnlyList<string> Roles { get; init; }
+
+    /// <summary>
+    /// <c>partner</c>: an app outside the organisation, an external recipient under 42 CFR Part 2 that reads a patient's
+    /// records only under a consent. <c>internal_system</c>: one of the organisation's own systems, not a recipient.
+    /// </summary>
+    public required string Kind { get; init; }
+
+    /// <summary>
+    /// For a partner that is a Part 2 program, covered entity or business associate: the agreement (e.g. business
+    /// associate agreement reference) an admin recorded. Only such partners receive records under a TPO consent (§2.33(a)(2)).
+    /// </summary>
+    public string? TpoAgreement { get; init; }
 
     /// <summary>The key's first characters, so an operator can tell keys apart; not enough to use it.</summary>
     public required string KeyPrefix { get; init; }
@@ -46,3 +58,14 @@ public sealed record CreatedApiClientDto
     /// </summary>
     public required string Key { get; init; }
 }
+
+/// <summary>How the consent door sees an API client as a recipient; null when the client does not exist.</summary>
+/// <param name="ApiClientId">The API client.</param>
+public sealed record GetRecipientProfileQuery(Guid ApiClientId) : MediatR.IRequest<RecipientProfileDto?>;
+
+/// <summary>An API client as a recipient of disclosures.</summary>
+/// <param name="ApiClientId">The API client.</param>
+/// <param name="Kind"><c>partner</c> or <c>internal_system</c>.</param>
+/// <param name="TpoAgreement">The agreement that makes it a TPO recipient (§2.33(a)(2)); null when it is not one.</param>
+/// <param name="Revoked">Its key was revoked.</param>
+public sealed record RecipientProfileDto(Guid ApiClientId, string Kind, string? TpoAgreement, bool Revoked);

@@ -32,6 +32,7 @@ public static class IntegrationModule
         WebhookTargetPolicy.ValidateAllowList(webhooks.AllowedPrivateTargets);
         services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
         services.AddSingleton<WebhookTargetPolicy>();
+        services.AddScoped<WebhookConsentGate>();
         // Deliveries go to partner URLs: never follow redirects to somewhere the partner did not register, and connect
         // only to addresses the target policy accepted. No proxy: through one, the policy would judge the proxy's address.
         services.AddHttpClient(DispatchOutboxHandler.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler

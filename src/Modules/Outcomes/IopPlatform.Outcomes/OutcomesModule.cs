@@ -25,8 +25,6 @@ public static class OutcomesModule
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(OutcomesSettings.From(configuration));
-        services.AddScoped<OutcomesDisclosureLog>();
-        services.AddScoped<PartnerDisclosure>();
         services.AddScoped<Features.Recovery.EnrollmentRecordPage>();
         // The audit behaviour registers the real scope; until it is present, handlers still get one to report to.
         return new ModuleDescriptor("outcomes", typeof(OutcomesModule).Assembly, MigrationOrder: 4);
@@ -34,7 +32,7 @@ public static class OutcomesModule
 
     public static IEndpointRouteBuilder MapOutcomesModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag).AddEndpointFilter<RedisclosureNoticeFilter>();
+        var group = api.MapGroup(string.Empty).WithTags(Tag);
         SubmitMeasureEndpoint.Map(group);
         ListMeasuresEndpoint.Map(group);
         GetMeasuresDueEndpoint.Map(group);

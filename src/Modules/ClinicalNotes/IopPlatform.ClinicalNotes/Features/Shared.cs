@@ -119,27 +119,6 @@ internal static class EnrollmentAccess
         audit.TouchedPatient(profile.PatientId);
         return profile;
     }
-
-    /// <summary>
-    /// A partner app sees a patient's notes only under a consent in force covering <c>clinical_note</c>; otherwise it
-    /// is answered exactly like a missing resource (404), so it cannot probe who is in treatment.
-    /// </summary>
-    public static async Task EnsurePartnerConsentAsync(this IMediator mediator, ICurrentCaller caller, TimeProvider clock, Guid patientId, string resource, Guid id, CancellationToken ct)
-    {
-        if (!NotesRoles.IsPartner(caller))
-        {
-            return;
-        }
-        if (caller.ApiClientId is not { } clientId)
-        {
-            throw new NotFoundException(resource, id);
-        }
-        var decision = await mediator.Send(new CheckDisclosureConsentQuery(patientId, clientId, InformationCategories.ClinicalNote, clock.GetUtcNow(), caller.Purpose), ct).ConfigureAwait(false);
-        if (!decision.Allowed)
-        {
-            throw new NotFoundException(resource, id);
-        }
-    }
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -48,7 +49,7 @@ internal sealed class ListNotesValidator : AbstractValidator<ListNotesQuery>
 /// Reads of progress notes. Partner apps see only locked notes of patients whose consent covers
 /// <c>clinical_note</c>; anything else is a 404 indistinguishable from a missing note.
 /// </summary>
-internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, TimeProvider clock, ICurrentCaller caller, IAuditScope audit)
+internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, ICurrentCaller caller, IAuditScope audit)
     : IRequestHandler<GetNoteQuery, NoteDto>, IRequestHandler<ListNotesQuery, CursorPage<NoteDto>>, IRequestHandler<GetSignaturesQuery, IReadOnlyList<SignatureDto>>
 {
     private const string Signatures = """
@@ -65,10 +66,12 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
         {
             throw new NotFoundException("Note", request.NoteId);
         }
-        await mediator.EnsurePartnerConsentAsync(caller, clock, note.PatientId, "Note", request.NoteId, cancellationToken);
+        var dto = await NoteStore.ToDtoAsync(connection, note, cancellationToken);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(note.PatientId, InformationCategories.ClinicalNote, [$"note/{note.Id}"]), () => new NotFoundException("Note", request.NoteId), cancellationToken);
         audit.TouchedPatient(note.PatientId);
         audit.Resource($"note/{note.Id}");
-        return await NoteStore.ToDtoAsync(connection, note, cancellationToken);
+        return dto;
     }
 
     public async Task<CursorPage<NoteDto>> Handle(ListNotesQuery request, CancellationToken cancellationToken)
@@ -76,7 +79,6 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
         var after = Cursor.Decode(request.Cursor);
         var profile = await mediator.Send(new Enrollment.Contracts.GetEnrollmentClinicalProfileQuery(request.EnrollmentId), cancellationToken)
             ?? throw new NotFoundException("Enrollment", request.EnrollmentId);
-        await mediator.EnsurePartnerConsentAsync(caller, clock, profile.PatientId, "Enrollment", request.EnrollmentId, cancellationToken);
         audit.TouchedPatient(profile.PatientId);
         var where = "n.enrollment_id = @EnrollmentId";
         if (after is not null)
@@ -92,6 +94,9 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
         var rows = (await connection.QueryAsync<NoteRow>(new CommandDefinition(sql, new { request.EnrollmentId, After = after, Yes = true, Take = request.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
         var dtos = await NoteStore.ToDtosAsync(connection, page.Items, cancellationToken);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.ClinicalNote, [.. page.Items.Select(n => $"note/{n.Id}")]),
+            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         return new CursorPage<NoteDto>(dtos, page.NextCursor);
     }
 
@@ -116,18 +121,22 @@ internal static class ReadNotesEndpoint
                 return TypedResults.Ok(note);
             })
             .RequireRoles(NotesRoles.NoteReaders)
+            .DisclosesPatientRecords(InformationCategories.ClinicalNote)
             .WithName("GetNote")
             .WithSummary("Read a progress note")
-            .WithDescription("A note with its linked entries. Partner apps receive only signed (locked) notes of patients whose consent covers clinical_note; otherwise 404.")
+            .WithDescription("A note with its linked entries. Partner apps receive only signed (locked) notes of patients whose consent covers clinical_note; otherwise 404. " +
+                             "Partners send X-Purpose-Of-Use; their responses carry X-Redisclosure-Notice and X-Consent-Scope (42 CFR §2.32) and each note read is accounted for.")
             .Produces<NoteDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/enrollments/{enrollmentId:guid}/notes", (Guid enrollmentId, IMediator mediator, CancellationToken ct, string? cursor = null, int limit = Cursor.DefaultLimit) =>
                 mediator.Send(new ListNotesQuery(enrollmentId, cursor, limit), ct))
             .RequireRoles(NotesRoles.NoteReaders)
+            .DisclosesPatientRecords(InformationCategories.ClinicalNote)
             .WithName("ListNotes")
             .WithSummary("List an enrollment's progress notes")
-            .WithDescription("Keyset-paginated, oldest first. Partner apps see only locked notes and only under a consent covering clinical_note (404 otherwise). Counselling notes are never listed here.")
+            .WithDescription("Keyset-paginated, oldest first. Partner apps see only locked notes and only under a consent covering clinical_note (404 otherwise); an empty page discloses nothing and is not accounted, " +
+                             "other pages carry the §2.32 headers and one accounting entry naming the notes. Counselling notes are never listed here.")
             .Produces<CursorPage<NoteDto>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -158,7 +158,7 @@ internal static class ConsentStore
 {
     private const string Select = """
         SELECT id, patient_id AS PatientId, disclosing_party AS DisclosingParty, treatment_payment_operations AS TreatmentPaymentOperations,
-               purpose, expires_on AS ExpiresOn, expiry_event AS ExpiryEvent, signed_by AS SignedBy, signer_relationship AS SignerRelationship,
+               purpose, expires_on AS ExpiresOn, expiry_event AS ExpiryEvent, ended_at AS EndedAt, signed_by AS SignedBy, signer_relationship AS SignerRelationship,
                signed_at AS SignedAt, revocation_right_acknowledged AS RevocationRightAcknowledged, revoked_at AS RevokedAt, revoked_by AS RevokedBy,
                revoked_in_writing AS RevokedInWriting, revocation_received_via AS RevocationReceivedVia, revocation_recorded_by AS RevocationRecordedBy,
                version, created_at AS CreatedAt
@@ -199,6 +199,8 @@ internal static class ConsentStore
 
         public string? ExpiryEvent { get; init; }
 
+        public DateTimeOffset? EndedAt { get; init; }
+
         public string SignedBy { get; init; } = string.Empty;
 
         public string SignerRelationship { get; init; } = string.Empty;
@@ -232,6 +234,7 @@ internal static class ConsentStore
             Purpose = Purpose,
             ExpiresOn = ExpiresOn,
             ExpiryEvent = ExpiryEvent,
+            EndedAt = EndedAt,
             SignedBy = SignedBy,
             SignerRelationship = SignerRelationship,
             SignedAt = SignedAt,
@@ -357,11 +360,45 @@ internal sealed class ConsentHandler(IDbConnectionFactory db, TimeProvider clock
         var from = request.From ?? to.AddYears(-3);
         const string Sql = """
             SELECT id, patient_id AS PatientId, recipient_api_client_id AS RecipientApiClientId, consent_id AS ConsentId, category, purpose,
-                   disclosed_at AS DisclosedAt
+                   purpose_of_use AS PurposeOfUse, records, disclosed_at AS DisclosedAt
             FROM enrollment_disclosure WHERE patient_id = @PatientId AND disclosed_at >= @From AND disclosed_at <= @To ORDER BY disclosed_at, id
             """;
-        var rows = await connection.QueryAsync<DisclosureDto>(new CommandDefinition(Sql, new { request.PatientId, From = from, To = to }, cancellationToken: cancellationToken));
-        return rows.AsList();
+        var rows = await connection.QueryAsync<DisclosureRow>(new CommandDefinition(Sql, new { request.PatientId, From = from, To = to }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToDto())];
+    }
+
+    private sealed class DisclosureRow
+    {
+        public Guid Id { get; init; }
+
+        public Guid PatientId { get; init; }
+
+        public Guid RecipientApiClientId { get; init; }
+
+        public Guid ConsentId { get; init; }
+
+        public string Category { get; init; } = string.Empty;
+
+        public string Purpose { get; init; } = string.Empty;
+
+        public string? PurposeOfUse { get; init; }
+
+        public string? Records { get; init; }
+
+        public DateTimeOffset DisclosedAt { get; init; }
+
+        public DisclosureDto ToDto() => new()
+        {
+            Id = Id,
+            PatientId = PatientId,
+            RecipientApiClientId = RecipientApiClientId,
+            ConsentId = ConsentId,
+            Category = Category,
+            Purpose = Purpose,
+            PurposeOfUse = PurposeOfUse,
+            Records = Records is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(Records) ?? [],
+            DisclosedAt = DisclosedAt,
+        };
     }
 
     private static async Task EnsurePatientAsync(DbConnection connection, Guid patientId, CancellationToken ct)

@@ -54,7 +54,7 @@ internal static class ConsentsEndpoint
             .RequireRoles(Roles.Staff)
             .WithName("ListDisclosures")
             .WithSummary("Accounting of disclosures")
-            .WithDescription("Every disclosure of the patient's records to a partner app (§2.25): recipient, consent relied on, category, purpose, when. Default window: the past 3 years.")
+            .WithDescription("Every disclosure of the patient's records to a partner app (§2.25), by API read or webhook: recipient, consent relied on, category, the consent's purpose, the purpose of use the recipient declared, the records disclosed, when. A read that returned nothing is not a disclosure. Default window: the past 3 years.")
             .Produces<IReadOnlyList<DisclosureDto>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

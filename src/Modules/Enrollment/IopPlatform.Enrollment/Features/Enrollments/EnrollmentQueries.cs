@@ -5,7 +5,6 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Features.Consents;
 using MediatR;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
@@ -32,7 +31,7 @@ internal sealed record ListPatientEnrollmentsRequest(Guid PatientId) : IRequest<
     public Guid? AuditPatientId => PatientId;
 }
 
-internal sealed class EnrollmentReadHandler(IDbConnectionFactory db, PartnerAccess partners, IAuditScope audit)
+internal sealed class EnrollmentReadHandler(IDbConnectionFactory db, IMediator mediator, IAuditScope audit)
     : IRequestHandler<GetEnrollmentRequest, EnrollmentDto>,
       IRequestHandler<ListPatientEnrollmentsRequest, IReadOnlyList<EnrollmentDto>>
 {
@@ -42,14 +41,8 @@ internal sealed class EnrollmentReadHandler(IDbConnectionFactory db, PartnerAcce
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var row = await EnrollmentStore.GetRowAsync(connection, request.EnrollmentId, cancellationToken);
-        try
-        {
-            await partners.EnsureDisclosedAsync(connection, row.PatientId, InformationCategories.Enrollment, cancellationToken);
-        }
-        catch (NotFoundException)
-        {
-            throw new NotFoundException("Enrollment", request.EnrollmentId);
-        }
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(row.PatientId, InformationCategories.Enrollment, [$"enrollment/{row.Id}"]), () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         audit.TouchedPatient(row.PatientId);
         return await EnrollmentStore.ToDtoAsync(connection, row, cancellationToken);
     }
@@ -61,10 +54,12 @@ internal sealed class EnrollmentReadHandler(IDbConnectionFactory db, PartnerAcce
         {
             throw new NotFoundException("Patient", request.PatientId);
         }
-        await partners.EnsureDisclosedAsync(connection, request.PatientId, InformationCategories.Enrollment, cancellationToken);
+        var rows = (await connection.QueryAsync<EnrollmentRow>(new CommandDefinition(
+            $"SELECT {EnrollmentStore.Columns} {EnrollmentStore.From} WHERE e.patient_id = @PatientId ORDER BY e.id DESC", request, cancellationToken: cancellationToken))).AsList();
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(request.PatientId, InformationCategories.Enrollment, [.. rows.Select(r => $"enrollment/{r.Id}")]),
+            () => new NotFoundException("Patient", request.PatientId), cancellationToken);
         audit.TouchedPatient(request.PatientId);
-        var rows = await connection.QueryAsync<EnrollmentRow>(new CommandDefinition(
-            $"SELECT {EnrollmentStore.Columns} {EnrollmentStore.From} WHERE e.patient_id = @PatientId ORDER BY e.id DESC", request, cancellationToken: cancellationToken));
         var result = new List<EnrollmentDto>();
         foreach (var row in rows)
         {

@@ -22,10 +22,12 @@ internal static class EnrollmentsEndpoint
                 return TypedResults.Created($"/api/v1/enrollments/{enrollment.Id}", enrollment);
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Enrollment)
             .WithName("ReferPatient")
             .WithSummary("Refer a patient to a program")
             .WithDescription("Creates an enrollment in status 'referred'. Staff record the referring clinician; a partner app's referral records the app " +
-                             "(it may refer patients it registered, or for whom it holds a consent covering 'enrollment').")
+                             "(it refers patients for whom it holds a consent covering 'enrollment', or that it registered before partners stopped registering patients; otherwise 404). " +
+                             "The answer is the partner's own referral: checked at the consent door, not a disclosure.")
             .Accepts<ReferPatientRequest>("application/json")
             .Produces<EnrollmentDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -39,18 +41,20 @@ internal static class EnrollmentsEndpoint
                 return TypedResults.Ok(enrollment);
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Enrollment)
             .WithName("GetEnrollment")
             .WithSummary("Get an enrollment")
-            .WithDescription("The episode of care with screening, eligibility findings, care team, allowed transitions and status history. Partner apps need a consent covering 'enrollment'.")
+            .WithDescription("The episode of care with screening, eligibility findings, care team, allowed transitions and status history. Partner apps need a consent covering 'enrollment' and must send X-Purpose-Of-Use; their responses carry the §2.32 headers and are accounted for.")
             .Produces<EnrollmentDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/patients/{patientId:guid}/enrollments", (Guid patientId, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListPatientEnrollmentsRequest(patientId), ct))
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Enrollment)
             .WithName("ListPatientEnrollments")
             .WithSummary("List a patient's enrollments")
-            .WithDescription("All episodes of care of one patient, newest first. Partner apps need a consent covering 'enrollment'.")
+            .WithDescription("All episodes of care of one patient, newest first. Partner apps need a consent covering 'enrollment' and must send X-Purpose-Of-Use; their responses carry the §2.32 headers and are accounted for.")
             .Produces<IReadOnlyList<EnrollmentDto>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -228,7 +228,7 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
         var readiness = request.Reason == DischargeReason.Completed && string.IsNullOrWhiteSpace(request.ClinicianOverrideReason)
             ? await ReadinessAsync(request.EnrollmentId, cancellationToken)
             : null;
-        return await RunAsync(request, (row, _) =>
+        return await RunAsync(request, async (row, db) =>
         {
             var date = request.DischargeDate ?? Today;
             if (row.AdmissionDate is { } admitted && date < admitted)
@@ -246,7 +246,7 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
             row.DischargeReason = Codes.Of(request.Reason);
             row.DischargeNote = request.Note;
             row.ClinicianOverrideReason = string.IsNullOrWhiteSpace(request.ClinicianOverrideReason) ? null : request.ClinicianOverrideReason.Trim();
-            return Task.CompletedTask;
+            await Consents.EndConsentsAtEndOfTreatment.RunAsync(db.Connection, db.Transaction, row.PatientId, row.Id, clock.GetUtcNow(), cancellationToken);
         }, string.IsNullOrWhiteSpace(request.Note) ? Codes.Of(request.Reason) : $"{Codes.Of(request.Reason)}: {request.Note}", cancellationToken);
     }
 

@@ -6,7 +6,6 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Features.Consents;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
 
@@ -44,7 +43,7 @@ internal sealed class ReferPatientValidator : AbstractValidator<ReferPatientRequ
     }
 }
 
-internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, PartnerAccess partners, IAuditScope audit, IMediator mediator)
+internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator)
     : IRequestHandler<ReferPatientRequest, EnrollmentDto>
 {
     private const string PatientReferrer = "SELECT id, created_by_api_client_id AS CreatedByApiClientId FROM enrollment_patient WHERE id = @PatientId";
@@ -55,10 +54,13 @@ internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider 
         await using var connection = await db.OpenAsync(cancellationToken);
         var patient = await connection.QuerySingleOrDefaultAsync<PatientOrigin>(new CommandDefinition(PatientReferrer, request, cancellationToken: cancellationToken))
                       ?? throw new NotFoundException("Patient", request.PatientId);
-        if (partners.IsPartner && patient.CreatedByApiClientId != partners.PartnerId)
+        var partnerId = caller.IsExternalRecipient() ? caller.ApiClientId : null;
+        if (caller.IsExternalRecipient() && (partnerId is null || patient.CreatedByApiClientId != partnerId))
         {
-            // A partner refers the patients it registered, or those it holds an enrollment consent for; others do not exist for it.
-            await partners.EnsureDisclosedAsync(connection, request.PatientId, InformationCategories.Enrollment, cancellationToken);
+            // A partner refers the patients it registered, or those it holds an enrollment consent for; others do not exist
+            // for it. The answer is its own referral, so the door only decides here: nothing of the record is disclosed.
+            await mediator.DiscloseOrNotFoundAsync(
+                new DiscloseRecordsCommand(request.PatientId, InformationCategories.Enrollment, []), () => new NotFoundException("Patient", request.PatientId), cancellationToken);
         }
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProgramExists, request, cancellationToken: cancellationToken)) == 0)
         {
@@ -71,8 +73,8 @@ internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider 
             PatientId = request.PatientId,
             ProgramId = request.ProgramId,
             Status = Codes.Of(EnrollmentStatus.Referred),
-            ReferredByApiClientId = partners.IsPartner ? partners.PartnerId : null,
-            ReferredByClinician = partners.IsPartner ? null : request.ReferredByClinician?.Trim() ?? caller.ActorName ?? caller.ActorId,
+            ReferredByApiClientId = partnerId,
+            ReferredByClinician = partnerId is not null ? null : request.ReferredByClinician?.Trim() ?? caller.ActorName ?? caller.ActorId,
             ReferralDate = request.ReferralDate ?? DateOnly.FromDateTime(now.UtcDateTime),
             CreatedAt = now,
         };

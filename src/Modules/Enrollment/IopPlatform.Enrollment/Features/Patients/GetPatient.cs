@@ -4,7 +4,6 @@ using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Features.Consents;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,13 +22,14 @@ internal sealed record GetPatientRequest(Guid PatientId) : IRequest<PatientDto>,
     public Guid? AuditPatientId => PatientId;
 }
 
-internal sealed class GetPatientHandler(IDbConnectionFactory db, PartnerAccess partners, IAuditScope audit) : IRequestHandler<GetPatientRequest, PatientDto>
+internal sealed class GetPatientHandler(IDbConnectionFactory db, IMediator mediator, IAuditScope audit) : IRequestHandler<GetPatientRequest, PatientDto>
 {
     public async Task<PatientDto> Handle(GetPatientRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var patient = await PatientStore.FindAsync(connection, request.PatientId, cancellationToken) ?? throw new NotFoundException("Patient", request.PatientId);
-        await partners.EnsureDisclosedAsync(connection, patient.Id, InformationCategories.Demographics, cancellationToken);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(patient.Id, InformationCategories.Demographics, [$"patient/{patient.Id}"]), () => new NotFoundException("Patient", patient.Id), cancellationToken);
         audit.TouchedPatient(patient.Id);
         return patient;
     }
@@ -45,10 +45,12 @@ internal static class GetPatientEndpoint
                 return TypedResults.Ok(patient);
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Demographics)
             .WithName("GetPatient")
             .WithSummary("Get a patient's record")
             .WithDescription("Returns the full record. A partner app receives it only under a 42 CFR Part 2 consent in force naming it (or covering treatment/payment/operations) " +
-                             "for 'demographics'; otherwise 404, as if the patient did not exist. Partner responses carry the X-Redisclosure-Notice header (§2.32) and are recorded as disclosures.")
+                             "for 'demographics' (a TPO consent only when the app is a TPO recipient); otherwise 404, as if the patient did not exist. Partners must send X-Purpose-Of-Use (400 otherwise). " +
+                             "Partner responses carry the X-Redisclosure-Notice (§2.32(a)) and X-Consent-Scope (§2.32(b)) headers and are recorded in the accounting of disclosures.")
             .Produces<PatientDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

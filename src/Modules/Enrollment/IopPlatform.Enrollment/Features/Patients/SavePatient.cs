@@ -6,7 +6,6 @@ using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Features.Consents;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +14,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Patients;
 
-internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, PartnerAccess partners)
+internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit)
     : IRequestHandler<SavePatientRequest, PatientDto>
 {
     private const string Insert = """
@@ -62,7 +61,7 @@ internal sealed class SavePatientHandler(IDbConnectionFactory db, TimeProvider c
         if (request.Id is { } existing)
         {
             id = existing;
-            if (partners.IsPartner)
+            if (caller.IsExternalRecipient())
             {
                 throw new ForbiddenException("Partner apps may refer new patients but not change patient records.");
             }
@@ -104,11 +103,12 @@ internal static class SavePatientEndpoint
                 ETag.Set(response, patient.Version);
                 return TypedResults.Created($"/api/v1/patients/{patient.Id}", patient);
             })
-            .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .RequireRoles(Roles.Staff)
             .WithName("CreatePatient")
             .WithSummary("Register a patient")
             .WithDescription("Registers a patient. The MRN is unique within the organisation and each external identifier unique within its system (409 otherwise). " +
-                             "Partner apps may register the patients they refer; the response echoes only what they sent (not a disclosure).")
+                             "Staff only: partner apps do not register patients, because a duplicate MRN or identifier would tell them the patient is in treatment (42 CFR Part 2); " +
+                             "they refer patients the program registered, under a consent covering 'enrollment'.")
             .Accepts<SavePatientRequest>("application/json")
             .Produces<PatientDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

@@ -39,7 +39,7 @@ internal sealed class SearchPatientsValidator : AbstractValidator<SearchPatients
     }
 }
 
-internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect dialect, PartnerAccess partners, IAuditScope audit)
+internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, ICurrentCaller caller, TimeProvider clock, IAuditScope audit)
     : IRequestHandler<SearchPatientsRequest, CursorPage<PatientSummaryDto>>
 {
     public async Task<CursorPage<PatientSummaryDto>> Handle(SearchPatientsRequest request, CancellationToken cancellationToken)
@@ -77,9 +77,11 @@ internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect
             parameters.Add("After", after);
             filters.Add("p.id > @After");
         }
-        if (partners.IsPartner)
+        var partner = caller.IsExternalRecipient();
+        if (partner)
         {
-            filters.Add(partners.ConsentedPatientsFilter("p.id", parameters, InformationCategories.Demographics));
+            ConsentSql.AddParameters(parameters, caller.ApiClientId ?? Guid.Empty, InformationCategories.Demographics, clock.GetUtcNow());
+            filters.Add(ConsentSql.MaybeInForce("p.id"));
         }
         parameters.Add("Take", request.Limit + 1);
         var where = filters.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", filters);
@@ -88,13 +90,17 @@ internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect
         await using var connection = await db.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<PatientSummaryDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, p => p.Id);
+        var disclosed = new List<PatientSummaryDto>(page.Items.Count);
         foreach (var patient in page.Items)
         {
-            // Each summary a partner receives is a disclosure in its own right.
-            await partners.EnsureDisclosedAsync(connection, patient.Id, InformationCategories.Demographics, cancellationToken);
-            audit.TouchedPatient(patient.Id);
+            // Each summary a partner receives is a disclosure in its own right; the door has the last word on each.
+            if ((await mediator.Send(new DiscloseRecordsCommand(patient.Id, InformationCategories.Demographics, [$"patient/{patient.Id}"]), cancellationToken)).Allowed)
+            {
+                disclosed.Add(patient);
+                audit.TouchedPatient(patient.Id);
+            }
         }
-        return page;
+        return partner ? page with { Items = disclosed } : page;
     }
 }
 
@@ -105,6 +111,7 @@ internal static class SearchPatientsEndpoint
                     int limit = Cursor.DefaultLimit, string? cursor = null) =>
                 mediator.Send(new SearchPatientsRequest(name, dateOfBirth, identifier, limit, cursor), ct))
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Demographics)
             .WithName("SearchPatients")
             .WithSummary("Search patients")
             .WithDescription("Finds patients by part of a name (case-insensitive), exact date of birth, or identifier (MRN, external id value, or 'system|value'). " +

@@ -1,3 +1,4 @@
+using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
@@ -30,6 +31,7 @@ internal static class GetProgramEndpoint
                 return TypedResults.Ok(program);
             })
             .WithName("GetProgram")
+            .CarriesNoPatientData("Program and site settings: no patient in them.")
             .WithSummary("Get a program")
             .WithDescription("Returns one program. The ETag header carries its version.")
             .Produces<ProgramDto>()

@@ -1,3 +1,4 @@
+using IopPlatform.BuildingBlocks.Security;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Http;
@@ -44,6 +45,7 @@ internal static class ListProgramsEndpoint
         group.MapGet("/programs", (IMediator mediator, CancellationToken ct, Guid? siteId = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
                 mediator.Send(new ListProgramsQuery(siteId, limit, cursor), ct))
             .WithName("ListPrograms")
+            .CarriesNoPatientData("Program and site settings: no patient in them.")
             .WithSummary("List programs")
             .WithDescription("Lists programs, optionally at one site, a page at a time (cursor pagination).")
             .Produces<CursorPage<ProgramDto>>()

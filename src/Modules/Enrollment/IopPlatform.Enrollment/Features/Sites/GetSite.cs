@@ -1,3 +1,4 @@
+using IopPlatform.BuildingBlocks.Security;
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
@@ -34,6 +35,7 @@ internal static class GetSiteEndpoint
                 return TypedResults.Ok(site);
             })
             .WithName("GetSite")
+            .CarriesNoPatientData("Program and site settings: no patient in them.")
             .WithSummary("Get a site")
             .WithDescription("Returns one site with its time zone. The ETag header carries its version.")
             .Produces<SiteDto>()

@@ -1,3 +1,4 @@
+using IopPlatform.BuildingBlocks.Security;
 using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
@@ -41,6 +42,7 @@ internal static class ListSitesEndpoint
         group.MapGet("/sites", (IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
                 mediator.Send(new ListSitesQuery(limit, cursor), ct))
             .WithName("ListSites")
+            .CarriesNoPatientData("Program and site settings: no patient in them.")
             .WithSummary("List sites")
             .WithDescription("Lists sites in creation order, a page at a time: pass the nextCursor of one page as cursor for the next.")
             .Produces<CursorPage<SiteDto>>()

@@ -34,7 +34,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string ActorType = "api_client";
 
     private const string Lookup = """
-        SELECT id, name, roles, revoked_at AS RevokedAt, last_used_at AS LastUsedAt
+        SELECT id, name, roles, kind, revoked_at AS RevokedAt, last_used_at AS LastUsedAt
         FROM integration_api_client WHERE key_hash = @KeyHash
         """;
 
@@ -76,8 +76,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             new(CallerClaims.Name, client.Name),
             new(CallerClaims.ActorType, ActorType),
             new(CallerClaims.ApiClientId, id),
+            new(CallerClaims.ApiClientKind, client.Kind ?? ApiClientKinds.Partner),
         };
-        claims.AddRange(ApiKeys.SplitRoles(client.Roles).Select(r => new Claim(CallerClaims.Role, r)));
+        claims.AddRange(ApiClientRoles.Effective(client.Kind, ApiKeys.SplitRoles(client.Roles)).Select(r => new Claim(CallerClaims.Role, r)));
         var identity = new ClaimsIdentity(claims, Scheme.Name, CallerClaims.Name, CallerClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
@@ -117,6 +118,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         public required string Name { get; init; }
 
         public required string Roles { get; init; }
+
+        public string? Kind { get; init; }
 
         public DateTimeOffset? RevokedAt { get; init; }
 

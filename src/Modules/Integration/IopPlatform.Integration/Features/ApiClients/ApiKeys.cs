@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Integration.Contracts;
 
 namespace IopPlatform.Integration.Features.ApiClients;
@@ -34,13 +35,13 @@ internal static class ApiKeys
 internal sealed class ApiClientRow
 {
     public const string Columns = """
-        id, name, roles, key_prefix AS KeyPrefix, created_at AS CreatedAt, created_by AS CreatedBy,
+        id, name, roles, kind, tpo_agreement AS TpoAgreement, key_prefix AS KeyPrefix, created_at AS CreatedAt, created_by AS CreatedBy,
         revoked_at AS RevokedAt, revoked_by AS RevokedBy, last_used_at AS LastUsedAt, version
         """;
 
     public const string Insert = """
-        INSERT INTO integration_api_client (id, name, roles, key_prefix, key_hash, created_at, created_by, version)
-        VALUES (@Id, @Name, @Roles, @KeyPrefix, @KeyHash, @CreatedAt, @CreatedBy, @Version)
+        INSERT INTO integration_api_client (id, name, roles, kind, tpo_agreement, key_prefix, key_hash, created_at, created_by, version)
+        VALUES (@Id, @Name, @Roles, @Kind, @TpoAgreement, @KeyPrefix, @KeyHash, @CreatedAt, @CreatedBy, @Version)
         """;
 
     public required Guid Id { get; init; }
@@ -48,6 +49,10 @@ internal sealed class ApiClientRow
     public required string Name { get; init; }
 
     public required string Roles { get; init; }
+
+    public string? Kind { get; init; }
+
+    public string? TpoAgreement { get; init; }
 
     public required string KeyPrefix { get; init; }
 
@@ -64,11 +69,13 @@ internal sealed class ApiClientRow
     public required int Version { get; init; }
 
     /// <summary>Parameters for <see cref="Insert"/> of a new client holding <paramref name="key"/>.</summary>
-    public static object NewClient(Guid id, string name, IEnumerable<string> roles, string key, DateTimeOffset now, string createdBy) => new
+    public static object NewClient(Guid id, string name, IEnumerable<string> roles, string kind, string? tpoAgreement, string key, DateTimeOffset now, string createdBy) => new
     {
         Id = id,
         Name = name,
         Roles = ApiKeys.JoinRoles(roles),
+        Kind = kind,
+        TpoAgreement = tpoAgreement,
         KeyPrefix = ApiKeys.DisplayPrefix(key),
         KeyHash = ApiKeys.Hash(key),
         CreatedAt = now,
@@ -81,6 +88,8 @@ internal sealed class ApiClientRow
         Id = Id,
         Name = Name,
         Roles = ApiKeys.SplitRoles(Roles),
+        Kind = Kind ?? ApiClientKinds.Partner,
+        TpoAgreement = TpoAgreement,
         KeyPrefix = KeyPrefix,
         CreatedAt = CreatedAt,
         CreatedBy = CreatedBy,

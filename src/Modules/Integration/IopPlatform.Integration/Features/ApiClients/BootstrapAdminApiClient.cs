@@ -67,7 +67,7 @@ internal sealed class BootstrapAdminApiClient(
 
         var id = Guid.CreateVersion7();
         await connection.ExecuteAsync(new CommandDefinition(
-            ApiClientRow.Insert, ApiClientRow.NewClient(id, ClientName, [Roles.Admin], key, clock.GetUtcNow(), CreatedBy), cancellationToken: ct));
+            ApiClientRow.Insert, ApiClientRow.NewClient(id, ClientName, [Roles.Admin], ApiClientKinds.InternalSystem, null, key, clock.GetUtcNow(), CreatedBy), cancellationToken: ct));
         if (configuredKey is null)
         {
             // The console, not the log: log sinks are shipped and kept, and the key must not be.

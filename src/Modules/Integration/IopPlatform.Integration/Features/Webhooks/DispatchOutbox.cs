@@ -47,7 +47,7 @@ internal sealed record DispatchOutboxCommand : IRequest<Unit>;
 /// </summary>
 internal sealed class DispatchOutboxHandler(
     IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, IHttpClientFactory http,
-    WebhookOptions webhooks, WebhookTargetPolicy targets, EmailOptions email, IEmailSender sender, ILogger<DispatchOutboxHandler> logger)
+    WebhookOptions webhooks, WebhookTargetPolicy targets, EmailOptions email, IEmailSender sender, WebhookConsentGate consent, ILogger<DispatchOutboxHandler> logger)
     : IRequestHandler<DispatchOutboxCommand, Unit>
 {
     public const string HttpClientName = "webhooks";
@@ -56,7 +56,7 @@ internal sealed class DispatchOutboxHandler(
 
     private const string DueDeliveries = """
         SELECT d.id, d.event_id AS EventId, d.event_type AS EventType, d.payload, d.occurred_at AS OccurredAt, d.attempts, d.created_at AS CreatedAt,
-               d.version, s.url, s.secret
+               d.version, s.url, s.secret, d.patient_id AS PatientId, s.api_client_id AS ApiClientId
         FROM integration_webhook_delivery d JOIN integration_webhook_subscription s ON s.id = d.subscription_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= @Now AND s.active = 1
         ORDER BY d.next_attempt_at
@@ -123,30 +123,21 @@ internal sealed class DispatchOutboxHandler(
         {
             subscriptions = (await connection.QueryAsync<SubscriptionRow>(new CommandDefinition(Subscriptions, cancellationToken: ct))).AsList();
         }
-        // Consent is asked before the transaction opens (SQLite has one writer); one answer per patient, client and category.
-        var consent = new Dictionary<(Guid, Guid, string), bool>();
+        // Consent is asked before the transaction opens (SQLite has one writer), and asked again before every attempt.
         var deliveries = new List<object>();
         var emails = new List<object>();
         foreach (var evt in events)
         {
             foreach (var subscription in subscriptions.Where(s => s.EventList.Contains(evt.Type, StringComparer.Ordinal)))
             {
-                var allowed = true;
-                if (evt.PatientId is { } patientId && WebhookEventTypes.Category.TryGetValue(evt.Type, out var category))
-                {
-                    var key = (patientId, subscription.ApiClientId, category);
-                    if (!consent.TryGetValue(key, out allowed))
-                    {
-                        allowed = (await mediator.Send(new CheckDisclosureConsentQuery(patientId, subscription.ApiClientId, category, now), ct)).Allowed;
-                        consent[key] = allowed;
-                    }
-                }
+                var allowed = (await consent.DecideAsync(evt.Type, evt.PatientId, subscription.ApiClientId, ct)).Allowed;
                 deliveries.Add(new
                 {
                     Id = Guid.CreateVersion7(),
                     EventId = evt.Id,
                     SubscriptionId = subscription.Id,
                     EventType = evt.Type,
+                    evt.PatientId,
                     evt.Source,
                     evt.Payload,
                     evt.OccurredAt,
@@ -185,7 +176,7 @@ internal sealed class DispatchOutboxHandler(
             }
         }
         var insertDelivery = dialect.InsertIgnoreDuplicate("integration_webhook_delivery",
-            ["id", "event_id", "subscription_id", "event_type", "source", "payload", "occurred_at", "status", "attempts", "next_attempt_at", "created_at", "version"],
+            ["id", "event_id", "subscription_id", "event_type", "patient_id", "source", "payload", "occurred_at", "status", "attempts", "next_attempt_at", "created_at", "version"],
             ["event_id", "subscription_id"]);
         var insertEmail = dialect.InsertIgnoreDuplicate("integration_email_outbox",
             ["id", "event_id", "recipient_user_id", "to_address", "subject", "body", "status", "attempts", "next_attempt_at", "created_at", "version"],
@@ -202,6 +193,10 @@ internal sealed class DispatchOutboxHandler(
                 await connection.ExecuteAsync(new CommandDefinition(insertEmail, message, tx, cancellationToken: ct));
             }
             await tx.CommitAsync(ct);
+        }
+        foreach (var revoked in events.Where(e => e.Type == "consent.revoked" && e.PatientId is not null))
+        {
+            await consent.WithholdRefusedAsync(revoked.PatientId!.Value, ct);
         }
         await mediator.Send(new MarkEnrollmentEventsDispatchedCommand(events.Where(e => e.Source == "enrollment").Select(e => e.Id).ToList()), ct);
         await mediator.Send(new MarkSchedulingEventsDispatchedCommand(events.Where(e => e.Source == "scheduling").Select(e => e.Id).ToList()), ct);
@@ -239,6 +234,13 @@ internal sealed class DispatchOutboxHandler(
             {
                 continue;
             }
+            var decidedAt = clock.GetUtcNow();
+            var decision = await consent.DecideAsync(delivery.EventType, delivery.PatientId, delivery.ApiClientId, ct);
+            if (!decision.Allowed)
+            {
+                await WebhookConsentGate.WithholdAsync(connection, delivery.Id, "No consent in force covers this event for this partner any more.", ct);
+                continue;
+            }
             var attempt = delivery.Attempts + 1;
             var timestamp = clock.GetUtcNow();
             var body = $"{{\"type\":{JsonSerializer.Serialize(delivery.EventType)},\"timestamp\":{JsonSerializer.Serialize(delivery.OccurredAt.ToUniversalTime())},\"data\":{delivery.Payload}}}";
@@ -256,8 +258,11 @@ internal sealed class DispatchOutboxHandler(
                     message.Headers.Add(WebhookSigner.IdHeader, id);
                     message.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
                     message.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(delivery.Secret, id, timestamp, body));
+                    WebhookConsentGate.AddNotice(message, decision);
                     using var response = await client.SendAsync(message, ct);
                     code = (int)response.StatusCode;
+                    // The partner's server received the payload, whatever it answered: that is the disclosure.
+                    await consent.AccountAsync(delivery.EventType, delivery.EventId, delivery.PatientId, delivery.ApiClientId, decision, decidedAt, ct);
                     if (!response.IsSuccessStatusCode)
                     {
                         error = $"HTTP {code}";
@@ -359,6 +364,10 @@ internal sealed class DispatchOutboxHandler(
         public string Url { get; init; } = string.Empty;
 
         public string Secret { get; init; } = string.Empty;
+
+        public Guid? PatientId { get; init; }
+
+        public Guid ApiClientId { get; init; }
     }
 
     private sealed class DueEmail

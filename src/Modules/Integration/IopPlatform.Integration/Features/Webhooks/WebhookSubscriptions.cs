@@ -229,10 +229,13 @@ internal static class WebhookSubscriptionsEndpoint
                 return TypedResults.Created($"/api/v1/webhook-subscriptions/{created.Id}", created);
             })
             .WithName("CreateWebhookSubscription")
+            .CarriesNoPatientData("A partner's own webhook settings; events reach it only through the consent door at delivery.")
             .WithSummary("Subscribe a partner app to events (admin, partner)")
             .WithDescription("Events: " + string.Join(", ", WebhookEventTypes.All) + ". Each event is POSTed once per subscription, signed the Standard Webhooks way " +
                              "(webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>), retried with exponential backoff for 24 h, " +
-                             "then dead-lettered. Events about a patient reach the partner only while a consent covers it. The secret is in this response only. " +
+                             "then dead-lettered. Events about a patient reach the partner only while a consent covers it, judged again at every attempt: a delivery refused " +
+                             "(consent revoked, expired or ended; an event that names no patient) is marked withheld and never sent. Each delivered event carries " +
+                             "X-Redisclosure-Notice and X-Consent-Scope and is entered in the patient's accounting of disclosures. The secret is in this response only. " +
                              "The URL must be https on a public host: user-info, loopback, private, link-local and other internal addresses are refused (400 on url), " +
                              "again at every delivery, unless the operator allow-lists them.")
             .RequireRoles(roles)
@@ -243,6 +246,7 @@ internal static class WebhookSubscriptionsEndpoint
 
         group.MapGet("/webhook-subscriptions", (IMediator mediator, CancellationToken ct) => mediator.Send(new ManageSubscriptionRequest(null, "list"), ct))
             .WithName("ListWebhookSubscriptions")
+            .CarriesNoPatientData("A partner's own webhook settings; events reach it only through the consent door at delivery.")
             .WithSummary("List webhook subscriptions (admin: all; partner: its own)")
             .WithDescription("Subscriptions without their secrets.")
             .RequireRoles(roles)
@@ -251,6 +255,7 @@ internal static class WebhookSubscriptionsEndpoint
         group.MapPost("/webhook-subscriptions/{subscriptionId:guid}/rotate-secret", async (Guid subscriptionId, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new ManageSubscriptionRequest(subscriptionId, "rotate"), ct))[0])
             .WithName("RotateWebhookSecret")
+            .CarriesNoPatientData("A partner's own webhook settings; events reach it only through the consent door at delivery.")
             .WithSummary("Rotate a subscription's signing secret")
             .WithDescription("Issues a new secret (shown once); deliveries from now on are signed with it.")
             .RequireRoles(roles)
@@ -263,6 +268,7 @@ internal static class WebhookSubscriptionsEndpoint
                 return TypedResults.NoContent();
             })
             .WithName("DeleteWebhookSubscription")
+            .CarriesNoPatientData("A partner's own webhook settings; events reach it only through the consent door at delivery.")
             .WithSummary("Stop a subscription")
             .WithDescription("Deactivates the subscription; pending deliveries are no longer attempted.")
             .RequireRoles(roles)

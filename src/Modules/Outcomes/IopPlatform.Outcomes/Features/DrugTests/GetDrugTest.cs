@@ -24,7 +24,7 @@ internal sealed record GetDrugTestQuery(Guid DrugTestId, bool History) : IReques
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope audit, PartnerDisclosure partners) : IRequestHandler<GetDrugTestQuery, IReadOnlyList<DrugTestDto>>
+internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope audit, IMediator mediator) : IRequestHandler<GetDrugTestQuery, IReadOnlyList<DrugTestDto>>
 {
     private const string Current = $"SELECT {DrugTestRow.Columns} {DrugTestRow.FromCurrent} WHERE t.id = @DrugTestId";
 
@@ -39,7 +39,9 @@ internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope au
             throw new NotFoundException("Drug test", request.DrugTestId);
         }
         audit.TouchedPatient(rows[0].PatientId);
-        await partners.EnsureAsync(rows[0].PatientId, InformationCategories.DrugTest, new NotFoundException("Drug test", request.DrugTestId), cancellationToken);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(rows[0].PatientId, InformationCategories.DrugTest, [$"drug_test/{request.DrugTestId}"]),
+            () => new NotFoundException("Drug test", request.DrugTestId), cancellationToken);
         return await DrugTestStore.WithAnalytesAsync(connection, rows, cancellationToken);
     }
 }
@@ -59,20 +61,22 @@ internal sealed class ListDrugTestsValidator : AbstractValidator<ListDrugTestsQu
     public ListDrugTestsValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
 }
 
-internal sealed class ListDrugTestsHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit, PartnerDisclosure partners)
+internal sealed class ListDrugTestsHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit)
     : IRequestHandler<ListDrugTestsQuery, CursorPage<DrugTestDto>>
 {
     public async Task<CursorPage<DrugTestDto>> Handle(ListDrugTestsQuery request, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(request.Cursor);
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
-        await partners.EnsureAsync(profile.PatientId, InformationCategories.DrugTest, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         var where = after is null ? "t.enrollment_id = @EnrollmentId" : "t.enrollment_id = @EnrollmentId AND t.id > @After";
         var sql = $"SELECT {DrugTestRow.Columns} {DrugTestRow.FromCurrent} WHERE {where} ORDER BY t.id {dialect.Limit("@Take")}";
         await using var connection = await db.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<DrugTestRow>(new CommandDefinition(
             sql, new { request.EnrollmentId, After = after, Take = request.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.DrugTest, [.. page.Items.Select(r => $"drug_test/{r.Id}")]),
+            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         return new CursorPage<DrugTestDto>(await DrugTestStore.WithAnalytesAsync(connection, page.Items, cancellationToken), page.NextCursor);
     }
 }
@@ -88,6 +92,7 @@ internal static class GetDrugTestEndpoint
                 return TypedResults.Ok(test);
             })
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.DrugTest)
             .WithName("GetDrugTest")
             .WithSummary("Get a drug test")
             .WithDescription("The current (latest) version of a drug test; the ETag is its version.")
@@ -97,6 +102,7 @@ internal static class GetDrugTestEndpoint
         group.MapGet("/drug-tests/{drugTestId:guid}/versions", (Guid drugTestId, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new GetDrugTestQuery(drugTestId, History: true), ct))
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.DrugTest)
             .WithName("ListDrugTestVersions")
             .WithSummary("A drug test's history")
             .WithDescription("Every version of a drug test, oldest first, each correction with its reason.")
@@ -112,6 +118,7 @@ internal static class ListDrugTestsEndpoint
                 (Guid enrollmentId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
                     mediator.Send(new ListDrugTestsQuery(enrollmentId, limit, cursor), ct))
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.DrugTest)
             .WithName("ListDrugTests")
             .WithSummary("List an enrollment's drug tests")
             .WithDescription("The enrollment's drug tests at their current versions, in the order they were recorded, a page at a time.")

@@ -22,7 +22,7 @@ internal sealed record GetMeasuresDueQuery(Guid EnrollmentId) : IRequest<IReadOn
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, IAuditScope audit, PartnerDisclosure partners)
+internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, IAuditScope audit)
     : IRequestHandler<GetMeasuresDueQuery, IReadOnlyList<MeasureDueDto>>
 {
     private const string LastByInstrument = """
@@ -39,12 +39,15 @@ internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator m
     public async Task<IReadOnlyList<MeasureDueDto>> Handle(GetMeasuresDueQuery request, CancellationToken cancellationToken)
     {
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
-        await partners.EnsureAsync(profile.PatientId, InformationCategories.Outcomes, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         var (cadence, _) = await CadenceDefaults.LoadAsync(connection, profile.ProgramId, cancellationToken);
         var last = (await connection.QueryAsync<LastRow>(new CommandDefinition(LastByInstrument, request, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Instrument, r => r.LastAt, StringComparer.Ordinal);
-        return Due(clock.GetUtcNow(), profile.AdmittedAt, cadence.Cadence, last);
+        var due = Due(clock.GetUtcNow(), profile.AdmittedAt, cadence.Cadence, last);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. due.Select(d => $"enrollment/{request.EnrollmentId}/measures-due/{d.Instrument}")]),
+            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
+        return due;
     }
 
     /// <summary>A first administration is due at admission (or now, before admission); later ones one interval after the last.</summary>
@@ -65,6 +68,7 @@ internal static class GetMeasuresDueEndpoint
         group.MapGet("/enrollments/{enrollmentId:guid}/measures/due", (Guid enrollmentId, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new GetMeasuresDueQuery(enrollmentId), ct))
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.Outcomes)
             .WithName("GetMeasuresDue")
             .WithSummary("Measures due for an enrollment")
             .WithDescription("For each instrument the program schedules: the last administration, when the next is due and whether it is due now. Defaults: PHQ-9 and GAD-7 every 14 days, BAM every 7.")

@@ -34,14 +34,13 @@ internal sealed class ListMeasuresValidator : AbstractValidator<ListMeasuresQuer
     }
 }
 
-internal sealed class ListMeasuresHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit, PartnerDisclosure partners)
+internal sealed class ListMeasuresHandler(IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, IAuditScope audit)
     : IRequestHandler<ListMeasuresQuery, CursorPage<MeasureResultDto>>
 {
     public async Task<CursorPage<MeasureResultDto>> Handle(ListMeasuresQuery request, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(request.Cursor);
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
-        await partners.EnsureAsync(profile.PatientId, InformationCategories.Outcomes, new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         var filters = new List<string> { "enrollment_id = @EnrollmentId" };
         if (request.Instrument is not null)
         {
@@ -58,6 +57,9 @@ internal sealed class ListMeasuresHandler(IDbConnectionFactory db, ISqlDialect d
         var baselines = MeasureRow.BaselinesByInstrument(await connection.QueryAsync<MeasureRow>(new CommandDefinition(
             MeasureRow.SelectBaselines, new { request.EnrollmentId }, cancellationToken: cancellationToken)));
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. page.Items.Select(r => $"measure/{r.Id}")]),
+            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
         return new CursorPage<MeasureResultDto>(
             page.Items.Select(r => r.ToDto(baselines.GetValueOrDefault(r.Instrument))).ToList(), page.NextCursor);
     }
@@ -73,7 +75,7 @@ internal sealed record GetMeasureQuery(Guid EnrollmentId, Guid MeasureId) : IReq
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope audit, PartnerDisclosure partners) : IRequestHandler<GetMeasureQuery, MeasureResultDto>
+internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope audit, IMediator mediator) : IRequestHandler<GetMeasureQuery, MeasureResultDto>
 {
     private const string Select = $"SELECT {MeasureRow.Columns} FROM outcomes_measure WHERE id = @MeasureId AND enrollment_id = @EnrollmentId";
 
@@ -83,7 +85,8 @@ internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope aud
         var row = await connection.QuerySingleOrDefaultAsync<MeasureRow>(new CommandDefinition(Select, request, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Measure", request.MeasureId);
         audit.TouchedPatient(row.PatientId);
-        await partners.EnsureAsync(row.PatientId, InformationCategories.Outcomes, new NotFoundException("Measure", request.MeasureId), cancellationToken);
+        await mediator.DiscloseOrNotFoundAsync(
+            new DiscloseRecordsCommand(row.PatientId, InformationCategories.Outcomes, [$"measure/{row.Id}"]), () => new NotFoundException("Measure", request.MeasureId), cancellationToken);
         var baselines = MeasureRow.BaselinesByInstrument(await connection.QueryAsync<MeasureRow>(new CommandDefinition(
             MeasureRow.SelectBaselines, new { request.EnrollmentId }, cancellationToken: cancellationToken)));
         return row.ToDto(baselines.GetValueOrDefault(row.Instrument));
@@ -98,6 +101,7 @@ internal static class ListMeasuresEndpoint
                 (Guid enrollmentId, IMediator mediator, CancellationToken ct, string? instrument = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
                     mediator.Send(new ListMeasuresQuery(enrollmentId, instrument, limit, cursor), ct))
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.Outcomes)
             .WithName("ListMeasures")
             .WithSummary("List an enrollment's measures")
             .WithDescription("The enrollment's scored measures in the order they were recorded, optionally of one instrument (a trend), a page at a time. Each carries its reliable change against the enrollment's baseline.")
@@ -108,6 +112,7 @@ internal static class ListMeasuresEndpoint
         group.MapGet("/enrollments/{enrollmentId:guid}/measures/{measureId:guid}",
                 (Guid enrollmentId, Guid measureId, IMediator mediator, CancellationToken ct) => mediator.Send(new GetMeasureQuery(enrollmentId, measureId), ct))
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.Outcomes)
             .WithName("GetMeasure")
             .WithSummary("Get a measure")
             .WithDescription("One scored measure of the enrollment, with its reliable change against the baseline.")

@@ -2,6 +2,7 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,7 @@ internal static class ListSupportActivitiesEndpoint
                 (Guid enrollmentId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
                     mediator.Send(new ListSupportActivitiesQuery(enrollmentId, limit, cursor), ct))
             .RequireRoles(OutcomesRoles.Readers)
+            .DisclosesPatientRecords(InformationCategories.Outcomes)
             .WithName("ListSupportActivities")
             .WithSummary("List mutual-support and alumni attendance")
             .WithDescription("The enrollment's self-reported mutual-support and alumni activities in the order they were recorded, a page at a time.")

@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Scheduling.Domain;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -62,6 +63,9 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
 
     public async Task<AttendanceDto> Handle(CheckInRequest request, CancellationToken cancellationToken)
     {
+        // Decided before the transaction (the door writes on its own connection; SQLite has one writer) and before any
+        // answer that depends on the booking, so a partner without consent learns nothing about the patient.
+        var patientId = await PatientBehindAsync(request.EnrollmentId, cancellationToken);
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -91,16 +95,19 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
         }
         var status = now > session.StartsAt.AddMinutes(options.LateAfterMinutes) ? AttendanceStatus.Late : AttendanceStatus.Present;
         var values = new ResolvedAttendance(status, AttendanceStore.Overlap(now, session.EndsAt, session), now, null, request.Telehealth, null, null);
-        var source = caller.IsInRole(Roles.Partner) ? "kiosk" : "staff";
+        // An app checking patients in (the clinic's kiosk or a partner app) rather than a staff member at a desk.
+        var source = caller.IsInRole(Roles.Partner) || caller.ApiClientId is not null ? "kiosk" : "staff";
         var dto = await AttendanceStore.InsertAsync(connection, tx, session, booking, values, source, caller.ActorId, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         audit.TouchedPatient(dto.PatientId);
         await mediator.Publish(AttendanceStore.Notification(dto, session, now), cancellationToken);
+        await DiscloseAsync(patientId, request.SessionId, dto, cancellationToken);
         return dto;
     }
 
     public async Task<AttendanceDto> Handle(CheckOutRequest request, CancellationToken cancellationToken)
     {
+        var patientId = await PatientBehindAsync(request.EnrollmentId, cancellationToken);
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -122,7 +129,35 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
         await tx.CommitAsync(cancellationToken);
         audit.TouchedPatient(dto.PatientId);
         await mediator.Publish(AttendanceStore.Notification(dto, session, now), cancellationToken);
+        await DiscloseAsync(patientId, request.SessionId, dto, cancellationToken);
         return dto;
+    }
+
+    /// <summary>The enrollment's patient when the caller may see its attendance; the same 404 as a missing enrollment otherwise.</summary>
+    private async Task<Guid?> PatientBehindAsync(Guid enrollmentId, CancellationToken ct)
+    {
+        if (!caller.IsExternalRecipient())
+        {
+            return null;
+        }
+        var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(enrollmentId), ct);
+        var notFound = () => new NotFoundException("Enrollment", enrollmentId);
+        if (enrollment is null)
+        {
+            throw notFound();
+        }
+        await mediator.DiscloseOrNotFoundAsync(new DiscloseRecordsCommand(enrollment.PatientId, InformationCategories.Attendance, []), notFound, ct);
+        return enrollment.PatientId;
+    }
+
+    /// <summary>The attendance returned to a partner is a disclosure: accounted for, with the §2.32 headers.</summary>
+    private async Task DiscloseAsync(Guid? patientId, Guid sessionId, AttendanceDto dto, CancellationToken ct)
+    {
+        if (patientId is { } id)
+        {
+            await mediator.DiscloseOrNotFoundAsync(
+                new DiscloseRecordsCommand(id, InformationCategories.Attendance, [$"attendance/{dto.Id}"]), () => new NotFoundException("Session", sessionId), ct);
+        }
     }
 }
 
@@ -137,9 +172,11 @@ internal static class CheckInEndpoint
                 return TypedResults.Created($"/api/v1/attendance/{recorded.Id}", recorded);
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Attendance)
             .WithName("CheckIn")
             .WithSummary("Check a patient in (kiosk)")
-            .WithDescription("Checks a booked patient in from a kiosk or partner app: present, or late after the grace minutes. Open from an hour before the start until the end. 409 when already checked in.")
+            .WithDescription("Checks a booked patient in from a kiosk or partner app: present, or late after the grace minutes. Open from an hour before the start until the end. 409 when already checked in. " +
+                             "A partner app needs a consent covering 'attendance' for the enrollment's patient (404 otherwise, before anything else is checked) and X-Purpose-Of-Use; its response carries the §2.32 headers and is accounted for.")
             .Accepts<CheckInBody>("application/json")
             .Produces<AttendanceDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -153,9 +190,11 @@ internal static class CheckInEndpoint
                 return TypedResults.Ok(recorded);
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Attendance)
             .WithName("CheckOut")
             .WithSummary("Check a patient out (kiosk)")
-            .WithDescription("Checks a patient out: attended minutes become the time spent within the session, and leaving before the end records left_early.")
+            .WithDescription("Checks a patient out: attended minutes become the time spent within the session, and leaving before the end records left_early. " +
+                             "A partner app needs a consent covering 'attendance' (404 otherwise); its response carries the §2.32 headers and is accounted for.")
             .Accepts<CheckInBody>("application/json")
             .Produces<AttendanceDto>()
             .ProducesValidationProblem()

@@ -33,9 +33,10 @@ internal static class GetSessionEndpoint
                 return TypedResults.Ok(session);
             })
             .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .CarriesNoPatientData("A group session's time, place and kind: no patient, roster or attendance in it.")
             .WithName("GetSession")
             .WithSummary("Get a session")
-            .WithDescription("Returns one session with its UTC instants and its site's time zone. The ETag header carries its version.")
+            .WithDescription("Returns one session with its UTC instants and its site's time zone. The ETag header carries its version. Carries no patient data (no roster, no attendance), so kiosks and partner apps read it without a consent.")
             .Produces<SessionDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }
