@@ -4,12 +4,16 @@ using Xunit;
 
 namespace IopPlatform.Engagement.Tests;
 
-/// <summary>Each rule of DOMAIN.md §7 on both sides of its threshold, with and without the first-28-days step.</summary>
+/// <summary>
+/// Each rule of DOMAIN.md §7 on both sides of its threshold, as tables of cases: attendance patterns (the only alert
+/// rules), the clinical severity raise, and the flags. Sessions are written oldest first, one letter each:
+/// P present, U unexcused miss, E excused, C cancelled by the program, N nothing recorded (not yet taken or on hold).
+/// </summary>
 public sealed class DriftRulesTests
 {
     private static readonly TimeZoneInfo Chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
 
-    // Wednesday 1 April 2026, 12:00 UTC; admitted 2 February (well past the first 28 days) unless a test says otherwise.
+    // Wednesday 1 April 2026, 12:00 UTC; admitted 2 February unless a test says otherwise.
     private static readonly DateTimeOffset Now = new(2026, 4, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Admitted = new(2026, 2, 2);
 
@@ -23,192 +27,241 @@ public sealed class DriftRulesTests
         return new SessionFact(Guid.NewGuid(), start, start.AddHours(3), status, minutes >= 0 ? minutes : DriftRules.IsAttended(status) ? 180 : 0);
     }
 
-    private static SessionFact[] Sessions(params (int DaysAgo, string Status)[] items) => items.Select(i => Session(i.DaysAgo, i.Status)).ToArray();
+    private static string? Code(char c) => c switch
+    {
+        'P' => "present",
+        'U' => "absent_unexcused",
+        'E' => "absent_excused",
+        'C' => "cancelled_by_program",
+        _ => null,
+    };
+
+    /// <summary>One session every <paramref name="everyDays"/> days, the last one yesterday.</summary>
+    private static List<SessionFact> Pattern(string pattern, int everyDays = 2) =>
+        pattern.Select((c, i) => Session((pattern.Length - i) * everyDays - (everyDays - 1), Code(c))).ToList();
+
+    private static DriftFacts Facts(IReadOnlyList<SessionFact> sessions, IReadOnlyList<DateTimeOffset>? outreach = null, IReadOnlyList<DrugTestFact>? tests = null, BamFact? bam = null, BamFact? intake = null) =>
+        new(Subject(), sessions, outreach ?? [], tests ?? [], bam, intake);
 
     [Theory]
-    // misses at the end of the history (newest last), early episode?, contact logged?, expected severity
-    [InlineData(new[] { "present", "absent_unexcused" }, false, false, null)]
-    [InlineData(new[] { "present", "absent_unexcused", "absent_unexcused" }, false, false, "amber")]
-    [InlineData(new[] { "present", "absent_unexcused", "absent_unexcused", "absent_unexcused" }, false, false, "red")]
-    [InlineData(new[] { "present", "absent_unexcused", "absent_unexcused", "absent_unexcused" }, false, true, "amber")]
-    [InlineData(new[] { "absent_unexcused", "absent_unexcused", "present" }, false, false, null)]
-    [InlineData(new[] { "absent_unexcused", "absent_excused", "absent_unexcused" }, false, false, "amber")]
-    [InlineData(new[] { "present", "absent_unexcused" }, true, false, "amber")]
-    [InlineData(new[] { "present", "absent_unexcused", "absent_unexcused" }, true, false, "red")]
-    [InlineData(new[] { "present", "present" }, true, false, null)]
-    public void Consecutive_missed_sessions(string[] statuses, bool early, bool contacted, string? expected)
+    [InlineData("PPU", null)]
+    [InlineData("PUU", "amber")]
+    [InlineData("PUUU", "red")]
+    [InlineData("UUP", null)]
+    [InlineData("UEU", "amber")]   // an excused absence neither counts nor breaks the run
+    [InlineData("UCU", "amber")]   // nor does a program cancellation
+    [InlineData("UNU", "amber")]   // nor a session with nothing recorded (a hold)
+    [InlineData("PEE", null)]
+    [InlineData("PUUE", "amber")]
+    public void Consecutive_unexcused_misses(string pattern, string? expected)
     {
-        var sessions = statuses.Select((s, i) => Session(statuses.Length - i, s)).ToList();
-        var firstMiss = sessions.Where(s => s.Status == "absent_unexcused").Select(s => s.StartsAt).DefaultIfEmpty(Now).Min();
-        IReadOnlyList<DateTimeOffset> outreach = contacted ? [firstMiss.AddHours(20)] : [];
-
-        var result = DriftRules.ConsecutiveMissed(DriftRulePack.Default, sessions, outreach, early, Now);
-
+        var counted = DriftRules.Counted(Pattern(pattern), Now);
+        var result = DriftRules.ConsecutiveMissed(DriftRulePack.Default, counted, []);
         Assert.Equal(expected, result.Severity);
         Assert.Equal(expected is not null, result.Fired);
         Assert.Equal(expected == "red", result.Flags.Contains(AlertFlags.DischargeReview));
-        if (expected is not null)
-        {
-            Assert.All(result.Evidence, e => Assert.Equal("absent_unexcused", e.Detail));
-            Assert.Equal(result.Inputs["consecutiveMissed"], result.Evidence.Count);
-        }
+        Assert.All(result.Evidence, e => Assert.Equal("absent_unexcused", e.Detail));
+        Assert.Equal(result.Inputs["consecutiveUnexcusedMisses"], result.Evidence.Count);
     }
 
     [Theory]
-    [InlineData(6, false, false)]
-    [InlineData(7, false, true)]
-    [InlineData(4, true, false)]
-    [InlineData(5, true, true)]
-    public void Days_without_attendance(int daysSinceLastAttended, bool early, bool fires)
+    [InlineData(false, "red")]
+    [InlineData(true, "amber")]
+    public void Three_misses_are_red_only_without_contact(bool contacted, string expected)
     {
-        // The last attended session ended exactly N whole days before now.
-        var last = new SessionFact(Guid.NewGuid(), Now.AddDays(-daysSinceLastAttended).AddHours(-3), Now.AddDays(-daysSinceLastAttended), "present", 180);
-        var missed = Session(1, "absent_unexcused");
-
-        var result = DriftRules.DaysWithoutAttendance(DriftRulePack.Default, Subject(), [last, missed], early, Now);
-
-        Assert.Equal(fires, result.Fired);
-        Assert.Equal(fires ? "red" : null, result.Severity);
-        Assert.Equal(daysSinceLastAttended, result.Inputs["daysWithoutAttendance"]);
-        Assert.Equal(last.SessionId, result.Evidence[0].Id);
-        Assert.Contains(result.Evidence, e => e.Id == missed.SessionId);
-    }
-
-    [Fact]
-    public void Days_without_attendance_counts_from_admission_when_nothing_was_attended()
-    {
-        var subject = Subject(admitted: DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-8));
-        var result = DriftRules.DaysWithoutAttendance(DriftRulePack.Default, subject, [], early: false, Now);
-        Assert.True(result.Fired);
-        Assert.Null(result.Inputs["lastAttendedAt"]);
-    }
-
-    // Last complete ISO week before Wed 1 April 2026 is Mon 23 – Sun 29 March (Chicago). daysAgo from 1 April: Mon 23 = 9 … Sun 29 = 3.
-    [Theory]
-    [InlineData(new[] { 180, 180, 180 }, 9, null)] // 9 h on 3 days of 3 h: fine
-    [InlineData(new[] { 180, 180, 179 }, 9, "below_intensity,billing_risk")] // a day under 3 h
-    [InlineData(new[] { 270, 270 }, 9, "billing_risk")] // 9 h but on 2 days
-    [InlineData(new[] { 180, 180 }, 6, "billing_risk")] // adolescent 6 h met, but only 2 days
-    [InlineData(new[] { 120, 120, 120, 120 }, 9, "below_intensity,billing_risk")]
-    public void Weekly_hours_in_the_last_iso_week(int[] minutesPerDay, int requiredHours, string? flags)
-    {
-        var sessions = minutesPerDay.Select((m, i) => Session(9 - (2 * i), "present", m)).ToList();
-        sessions.Add(Session(2, "present", 30)); // this week (Mon 30 March): not counted
-
-        var result = DriftRules.WeeklyHours(DriftRulePack.Default, Subject(hours: requiredHours), sessions, Now);
-
-        Assert.Equal(flags is not null, result.Fired);
-        Assert.Equal(flags ?? string.Empty, string.Join(",", result.Flags));
-        Assert.Equal(minutesPerDay.Sum(), result.Inputs["attendedMinutes"]);
-        Assert.Equal("2026-W13", result.Inputs["isoWeek"]);
-        Assert.Equal(new DateOnly(2026, 3, 23), result.Inputs["weekStart"]);
-        if (flags is not null)
-        {
-            Assert.Equal("amber", result.Severity);
-        }
-    }
-
-    [Fact]
-    public void Weekly_hours_do_not_judge_a_week_the_patient_joined_midway()
-    {
-        var result = DriftRules.WeeklyHours(DriftRulePack.Default, Subject(admitted: new DateOnly(2026, 3, 25)), [Session(7, "present", 60)], Now);
-        Assert.False(result.Fired);
-        Assert.Equal(false, result.Inputs["fullWeekInProgram"]);
-    }
-
-    [Theory]
-    [InlineData(3, 1, false, false)] // 0.75: not below
-    [InlineData(2, 1, false, true)] // 0.667
-    [InlineData(6, 1, true, false)] // 0.857 early: not below 0.85
-    [InlineData(5, 1, true, true)] // 0.833 early
-    public void Attendance_ratio_over_fourteen_days(int attended, int missed, bool early, bool fires)
-    {
-        var sessions = Enumerable.Range(1, attended).Select(d => Session(d, "present"))
-            .Concat(Enumerable.Range(attended + 1, missed).Select(d => Session(d, "absent_unexcused")))
-            .Append(Session(1, "absent_excused")) // neither attended nor missed
-            .Append(Session(20, "absent_unexcused")) // outside the window
-            .ToList();
-
-        var result = DriftRules.AttendanceRatio(DriftRulePack.Default, sessions, early, Now);
-
-        Assert.Equal(fires, result.Fired);
-        Assert.Equal(attended + missed, result.Inputs["scheduled"]);
-        Assert.Equal(missed, result.Evidence.Count);
-    }
-
-    [Theory]
-    [InlineData(540, 361, false, false)] // down 33.1 %: under 1/3
-    [InlineData(540, 360, false, true)] // down exactly 1/3
-    [InlineData(540, 406, true, false)] // down 24.8 % early: under 25 %
-    [InlineData(540, 405, true, true)] // down 25 % early
-    public void Week_over_week_drop(int previousMinutes, int lastMinutes, bool early, bool fires)
-    {
-        // Previous ISO week: Mon 16 March (daysAgo 16); last: Mon 23 March (daysAgo 9).
-        SessionFact[] sessions = [Session(16, "present", previousMinutes), Session(9, "present", lastMinutes), Session(8, "absent_unexcused")];
-
-        var result = DriftRules.WeekOverWeekDrop(DriftRulePack.Default, Subject(), sessions, early, Now);
-
-        Assert.Equal(fires, result.Fired);
-        Assert.Equal(previousMinutes, result.Inputs["previousWeekMinutes"]);
-        Assert.Equal(lastMinutes, result.Inputs["lastWeekMinutes"]);
-        Assert.Single(result.Evidence);
-    }
-
-    [Theory]
-    [InlineData(new[] { "negative", "positive_expected" }, false, null)]
-    [InlineData(new[] { "negative", "refused" }, false, "amber")]
-    [InlineData(new[] { "missed" }, false, "amber")]
-    [InlineData(new[] { "positive_unexpected", "positive_unexpected" }, false, "amber")]
-    [InlineData(new[] { "positive_unexpected", "positive_unexpected", "positive_unexpected" }, false, "red")]
-    [InlineData(new[] { "positive_unexpected", "positive_unexpected" }, true, "red")]
-    public void Drug_tests(string[] results, bool early, string? expected)
-    {
-        var tests = results.Select((r, i) => new DrugTestFact(Guid.NewGuid(), Now.AddDays(-i - 1), r)).ToList();
-
-        var result = DriftRules.DrugTests(DriftRulePack.Default, tests, early);
-
+        var sessions = Pattern("PUUU");
+        IReadOnlyList<DateTimeOffset> outreach = contacted ? [sessions[1].StartsAt.AddHours(20)] : [sessions[0].StartsAt.AddHours(1)];
+        var result = DriftRules.ConsecutiveMissed(DriftRulePack.Default, DriftRules.Counted(sessions, Now), outreach);
         Assert.Equal(expected, result.Severity);
-        Assert.Equal(expected == "red", result.Flags.Contains(AlertFlags.LevelOfCareReview));
-        Assert.Equal(results.Count(r => r is "positive_unexpected" or "refused" or "missed"), result.Evidence.Count);
     }
 
     [Theory]
-    [InlineData(0, 11, 13, false)]
-    [InlineData(1, 0, 30, true)]
-    [InlineData(0, 12, 30, true)]
-    [InlineData(0, 0, 12, true)]
-    public void Bam_thresholds(int use, int risk, int protective, bool fires)
+    [InlineData("PUUU", false)]
+    [InlineData("UUUU", true)]
+    [InlineData("PUUUU", true)]
+    [InlineData("UUU", false)]    // fewer than 4 scheduled sessions so far
+    [InlineData("UUEUU", true)]   // excused absences are not scheduled sessions the patient was due at
+    [InlineData("UUUUP", false)]
+    public void No_attendance_at_the_last_four_scheduled_sessions(string pattern, bool red)
     {
-        var bam = new BamFact(Guid.NewGuid(), Now.AddDays(-1), use, risk, protective);
-        var result = DriftRules.Bam(DriftRulePack.Default, bam);
-        Assert.Equal(fires, result.Fired);
-        Assert.Equal(fires ? [bam.MeasureId] : Array.Empty<Guid>(), result.Evidence.Select(e => e.Id).ToArray());
+        var result = DriftRules.NoRecentAttendance(DriftRulePack.Default, DriftRules.Counted(Pattern(pattern), Now));
+        Assert.Equal(red ? "red" : null, result.Severity);
+        Assert.Equal(red ? 4 : result.Evidence.Count, result.Evidence.Count);
+    }
+
+    [Theory]
+    // every 2 days = 10 sessions in 21 days
+    [InlineData("PPPPPPPPPU", 2, false)]     // 0.9
+    [InlineData("PPPPPUPUPU", 2, false)]     // 0.7
+    [InlineData("PPPUPUPUUU", 2, true)]      // 0.4, 6 misses, latest missed
+    [InlineData("PPPUPUUUUP", 2, false)]     // latest attended: the patient is back
+    [InlineData("PPPPPPUUUU", 2, false)]     // exactly 0.6 is not below 0.6
+    [InlineData("PPPPPUUUUU", 2, true)]      // 0.5
+    [InlineData("PUU", 7, true)]             // weekly group: 1 of 3
+    [InlineData("PU", 7, false)]             // one unexcused miss is not a pattern
+    [InlineData("PEEEEU", 3, false)]         // excused absences are left out: 1 of 2, one miss
+    public void Attendance_ratio_over_21_days(string pattern, int everyDays, bool amber)
+    {
+        var result = DriftRules.AttendanceRatio(DriftRulePack.Default, DriftRules.Counted(Pattern(pattern, everyDays), Now), Now);
+        Assert.Equal(amber ? "amber" : null, result.Severity);
+        Assert.Equal(amber, result.Fired);
+        Assert.True(!amber || result.Evidence.Count >= 2);
     }
 
     [Fact]
-    public void A_rule_switched_off_in_the_program_is_not_evaluated()
+    public void Sessions_older_than_the_window_do_not_count()
     {
-        var pack = DriftRulePack.Default with { ConsecutiveMissed = new ConsecutiveMissedRule { Enabled = false }, Bam = new BamRule { Enabled = false } };
-        var facts = new DriftFacts(Subject(), Sessions((3, "absent_unexcused"), (2, "absent_unexcused"), (1, "absent_unexcused")), [], [], new BamFact(Guid.NewGuid(), Now, 3, 20, 0));
-
-        var results = DriftRules.Evaluate(pack, facts, Now);
-
-        Assert.Equal(7, results.Count);
-        var missed = Assert.Single(results, r => r.Rule == DriftRuleCodes.ConsecutiveMissed);
-        Assert.False(missed.Enabled);
-        Assert.False(missed.Fired);
-        Assert.StartsWith("Switched off", missed.Basis, StringComparison.Ordinal);
-        Assert.False(Assert.Single(results, r => r.Rule == DriftRuleCodes.Bam).Fired);
-        Assert.True(Assert.Single(results, r => r.Rule == DriftRuleCodes.AttendanceRatio).Fired);
+        var sessions = new[] { Session(30, "absent_unexcused"), Session(25, "absent_unexcused"), Session(20, "present"), Session(1, "absent_unexcused") };
+        var result = DriftRules.AttendanceRatio(DriftRulePack.Default, DriftRules.Counted(sessions, Now), Now);
+        Assert.False(result.Fired);
+        Assert.Equal(2, result.Inputs["scheduled"]);
     }
 
     [Theory]
-    [InlineData(0, true)]
-    [InlineData(27, true)]
-    [InlineData(28, false)]
-    public void The_first_28_days_are_the_early_episode(int daysSinceAdmission, bool early)
+    // attendance pattern, drug test (days ago, result, needs confirmation), bam worse than intake, expected final severity
+    [InlineData("PUU", 3, "positive_unexpected", false, false, "red")]
+    [InlineData("PUU", 3, "refused", false, false, "red")]
+    [InlineData("PUU", 3, "positive_unexpected", true, false, "amber")]   // presumptive, not confirmed
+    [InlineData("PUU", 3, "positive_expected", false, false, "amber")]    // prescribed
+    [InlineData("PUU", 15, "positive_unexpected", false, false, "amber")] // older than 14 days
+    [InlineData("PUU", 14, "positive_unexpected", false, false, "red")]
+    [InlineData("PUU", -1, null, false, true, "red")]
+    [InlineData("PPU", 3, "positive_unexpected", false, true, null)]      // clinical signals never raise an alert alone
+    [InlineData("PPP", 3, "refused", false, true, null)]
+    public void Clinical_signals_raise_an_amber_attendance_alert_to_red_and_never_raise_one(
+        string pattern, int testDaysAgo, string? result, bool presumptive, bool bamWorse, string? expected)
     {
-        var admitted = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, Chicago).DateTime).AddDays(-daysSinceAdmission);
-        Assert.Equal(early, DriftRules.IsEarly(DriftRulePack.Default, Subject(admitted), Now));
+        DrugTestFact[] tests = result is null ? [] : [new DrugTestFact(Guid.NewGuid(), Now.AddDays(-testDaysAgo).AddHours(1), result, presumptive)];
+        var intake = new BamFact(Guid.NewGuid(), Now.AddDays(-50), 3, 10, 15);
+        var latest = bamWorse ? new BamFact(Guid.NewGuid(), Now.AddDays(-2), 3, 14, 15) : new BamFact(Guid.NewGuid(), Now.AddDays(-2), 1, 8, 16);
+        var verdict = DriftRules.Evaluate(DriftRulePack.Default, Facts(Pattern(pattern), tests: tests, bam: latest, intake: intake), Now);
+        Assert.Equal(expected, verdict.Attendance?.Severity);
+        if (expected == "red")
+        {
+            Assert.Equal(DriftRuleCodes.ClinicalSeverity, verdict.Attendance!.Inputs["raisedBy"]);
+            Assert.Contains(verdict.Attendance.Evidence, e => e.Kind != "session");
+        }
+    }
+
+    [Theory]
+    // minutes per session in the two complete weeks (3 sessions a week, Mon/Wed/Fri), expected below-intensity flag
+    [InlineData(180, 180, false)]   // 9 h both weeks
+    [InlineData(120, 180, false)]   // one week short only
+    [InlineData(120, 120, true)]    // 6 h in both
+    [InlineData(179, 179, true)]
+    public void Below_intensity_in_two_consecutive_complete_weeks(int previousWeekMinutes, int lastWeekMinutes, bool flagged)
+    {
+        // Last complete week (Chicago) is Mon 23 – Sun 29 March; the one before Mon 16 – Sun 22.
+        var sessions = new[] { 16, 18, 20 }.Select(d => At(d, previousWeekMinutes)).Concat(new[] { 23, 25, 27 }.Select(d => At(d, lastWeekMinutes))).ToList();
+        var result = DriftRules.BelowIntensity(DriftRulePack.Default, Subject(), sessions, Now);
+        Assert.Equal(flagged, result.Fired);
+        Assert.Equal("flag", result.Output);
+        Assert.Null(result.Severity);
+    }
+
+    [Fact]
+    public void Below_intensity_judges_only_weeks_the_patient_was_admitted_for()
+    {
+        var sessions = new[] { 23, 25, 27 }.Select(d => At(d, 60)).ToList();
+        Assert.False(DriftRules.BelowIntensity(DriftRulePack.Default, Subject(new DateOnly(2026, 3, 18)), sessions, Now).Fired);
+        Assert.True(DriftRules.BelowIntensity(DriftRulePack.Default, Subject(new DateOnly(2026, 3, 16)), sessions, Now).Fired);
+    }
+
+    [Theory]
+    [InlineData(new[] { 23, 25, 27 }, 180, false)]
+    [InlineData(new[] { 23, 25 }, 180, true)]       // 2 days < 3
+    [InlineData(new[] { 23, 25, 27 }, 179, true)]   // a day under 3 h
+    public void Billing_risk_from_the_programs_H0015_settings(int[] days, int minutes, bool flagged)
+    {
+        var sessions = days.Select(d => At(d, minutes)).ToList();
+        Assert.Equal(flagged, DriftRules.BillingRisk(DriftRulePack.Default, Subject(), sessions, Now).Fired);
+    }
+
+    [Theory]
+    // intake (use, risk, protective), latest, flagged
+    [InlineData(3, 10, 15, 3, 10, 15, false)]   // recent use at intake, unchanged: the reason for treatment
+    [InlineData(3, 10, 15, 4, 10, 15, true)]    // more use than at intake
+    [InlineData(0, 10, 15, 1, 10, 15, true)]
+    [InlineData(3, 10, 15, 1, 10, 15, false)]   // better
+    [InlineData(0, 11, 15, 0, 12, 15, true)]    // risk reaches 12 and rose
+    [InlineData(0, 13, 15, 0, 12, 15, false)]   // risk of concern but lower than at intake
+    [InlineData(0, 5, 13, 0, 5, 12, true)]      // protective falls to 12
+    [InlineData(0, 5, 20, 0, 5, 13, false)]     // protective fell but is not of concern
+    public void Bam_concern_against_the_intake_baseline(int iu, int ir, int ip, int lu, int lr, int lp, bool flagged)
+    {
+        var intake = new BamFact(Guid.NewGuid(), Now.AddDays(-50), iu, ir, ip);
+        var latest = new BamFact(Guid.NewGuid(), Now.AddDays(-3), lu, lr, lp);
+        var result = DriftRules.BamConcern(DriftRulePack.Default, latest, intake);
+        Assert.Equal(flagged, result.Fired);
+        Assert.Equal(flagged ? 2 : 0, result.Evidence.Count);
+    }
+
+    [Fact]
+    public void The_intake_bam_alone_is_never_a_concern()
+    {
+        var intake = new BamFact(Guid.NewGuid(), Now.AddDays(-50), 12, 24, 0);
+        Assert.False(DriftRules.BamConcern(DriftRulePack.Default, intake, intake).Fired);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 10, 20 }, false, true)]
+    [InlineData(new[] { 1, 10, 31 }, false, false)]   // one of them outside 30 days
+    [InlineData(new[] { 1, 10 }, false, false)]
+    [InlineData(new[] { 1, 10, 20 }, true, false)]    // the newest is presumptive
+    public void Level_of_care_review_after_three_confirmed_unexpected_positives_in_30_days(int[] daysAgo, bool newestPresumptive, bool flagged)
+    {
+        var tests = daysAgo.Select((d, i) => new DrugTestFact(Guid.NewGuid(), Now.AddDays(-d), "positive_unexpected", newestPresumptive && i == 0)).ToList();
+        Assert.Equal(flagged, DriftRules.LevelOfCareReview(DriftRulePack.Default, tests, Now).Fired);
+    }
+
+    [Fact]
+    public void Flags_never_make_an_attendance_alert()
+    {
+        var tests = new[] { 1, 2, 3 }.Select(d => new DrugTestFact(Guid.NewGuid(), Now.AddDays(-d), "positive_unexpected")).ToList();
+        var sessions = new[] { 16, 18, 20, 23, 25 }.Select(d => At(d, 60)).ToList();
+        var verdict = DriftRules.Evaluate(DriftRulePack.Default, Facts(sessions, tests: tests,
+            bam: new BamFact(Guid.NewGuid(), Now.AddDays(-1), 5, 20, 2), intake: new BamFact(Guid.NewGuid(), Now.AddDays(-50), 0, 5, 20)), Now);
+        Assert.Null(verdict.Attendance);
+        Assert.Equal([DriftRuleCodes.BelowIntensity, DriftRuleCodes.BillingRisk, DriftRuleCodes.BamConcern, DriftRuleCodes.LevelOfCareReview], verdict.Flags.Select(f => f.Rule));
+        Assert.True(verdict.Returned);
+    }
+
+    [Fact]
+    public void The_strongest_attendance_rule_is_the_verdict_and_a_return_clears_it()
+    {
+        var sessions = Pattern("PPPUUUU");
+        var drifting = DriftRules.Evaluate(DriftRulePack.Default, Facts(sessions), Now);
+        Assert.Equal((DriftRuleCodes.ConsecutiveMissed, "red"), (drifting.Attendance!.Rule, drifting.Attendance.Severity));
+        Assert.False(drifting.Returned);
+        // Reached after the first miss: three in a row stay amber, but four without any attendance are red all the same.
+        var reached = DriftRules.Evaluate(DriftRulePack.Default, Facts(sessions, outreach: [sessions[3].StartsAt.AddHours(12)]), Now);
+        Assert.Equal((DriftRuleCodes.NoRecentAttendance, "red"), (reached.Attendance!.Rule, reached.Attendance.Severity));
+        Assert.Equal("amber", reached.Rules.Single(r => r.Rule == DriftRuleCodes.ConsecutiveMissed).Severity);
+
+        var back = DriftRules.Evaluate(DriftRulePack.Default, Facts(Pattern("PPPUUUUP")), Now);
+        Assert.Null(back.Attendance);
+        Assert.True(back.Returned);
+    }
+
+    [Fact]
+    public void Switched_off_rules_do_not_fire()
+    {
+        var pack = DriftRulePack.Default with
+        {
+            ConsecutiveMissed = new ConsecutiveMissedRule { Enabled = false },
+            NoRecentAttendance = new NoRecentAttendanceRule { Enabled = false },
+            AttendanceRatio = new AttendanceRatioRule { Enabled = false },
+        };
+        var verdict = DriftRules.Evaluate(pack, Facts(Pattern("UUUUUU")), Now);
+        Assert.Null(verdict.Attendance);
+        Assert.All(verdict.Rules.Where(r => r.Output == "alert"), r => Assert.False(r.Enabled));
+    }
+
+    /// <summary>A present session on <paramref name="marchDay"/> March 2026, 18:00 Chicago, with these minutes.</summary>
+    private static SessionFact At(int marchDay, int minutes)
+    {
+        var local = new DateTime(2026, 3, marchDay, 18, 0, 0, DateTimeKind.Unspecified);
+        var start = new DateTimeOffset(local, Chicago.GetUtcOffset(local)).ToUniversalTime();
+        return new SessionFact(Guid.NewGuid(), start, start.AddHours(3), "present", minutes);
     }
 }

@@ -134,8 +134,8 @@ public abstract class PatientsTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal(DriftRulePack.Default, readPlain.RulePack);
         Assert.Equal(2, readPlain.RulePack.ConsecutiveMissed.Amber);
         Assert.Equal(3, readPlain.RulePack.ConsecutiveMissed.Red);
-        Assert.Equal(7, readPlain.RulePack.DaysWithoutAttendance.Days);
-        Assert.Equal(0.75m, readPlain.RulePack.AttendanceRatio.MinimumRatio);
+        Assert.Equal(4, readPlain.RulePack.NoRecentAttendance.Sessions);
+        Assert.Equal((21, 0.6m, 2), (readPlain.RulePack.AttendanceRatio.WindowDays, readPlain.RulePack.AttendanceRatio.MinimumRatio, readPlain.RulePack.AttendanceRatio.MinimumUnexcusedMisses));
         Assert.Empty(readPlain.CoreGroupIds);
 
         var readTuned = await (await admin.GetAsync($"/api/v1/programs/{tuned.Id}", Ct)).Read<ProgramDto>();

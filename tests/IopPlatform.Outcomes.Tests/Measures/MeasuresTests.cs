@@ -140,6 +140,10 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal(2, bams.Count);
         var forA = Assert.Single(bams, x => x.EnrollmentId == a.EnrollmentId);
         Assert.Equal((latest.Id, 1, 12, 12), (forA.MeasureId, forA.Use, forA.Risk, forA.Protective));
+        Assert.NotEqual(latest.Id, forA.Intake!.MeasureId);
+        Assert.Equal((0, 0), (forA.Intake.Use, forA.Intake.Risk));
+        var forB = Assert.Single(bams, x => x.EnrollmentId == b.EnrollmentId);
+        Assert.Equal(forB.MeasureId, forB.Intake!.MeasureId);
         Assert.Equal(0, Assert.Single(bams, x => x.EnrollmentId == b.EnrollmentId).Risk);
     }
 

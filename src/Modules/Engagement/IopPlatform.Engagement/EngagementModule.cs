@@ -2,6 +2,7 @@ using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.Drift;
+using IopPlatform.Engagement.Features.Flags;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,8 +27,11 @@ public static class EngagementModule
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddScoped<DriftFactsReader>();
-        // Daily by default (06:00 UTC, before US sites open); escalation hourly so a 24 h window is kept to the hour.
-        services.AddSingleton(RecurringJobDefinition.For<DetectDriftCommand>(DetectDriftJobId, configuration["Engagement:DetectDriftCron"] ?? "0 6 * * *"));
+        var drift = DriftSchedule.From(configuration);
+        services.AddSingleton(drift);
+        // Often (every 15 minutes): each program is evaluated once per local day of its site, after its drift time there.
+        // Escalation hourly so a 24 h window is kept to the hour.
+        services.AddSingleton(RecurringJobDefinition.For<RunDueDriftScansCommand>(DetectDriftJobId, drift.Cron));
         services.AddSingleton(RecurringJobDefinition.For<EscalateAlertsCommand>(EscalateAlertsJobId, configuration["Engagement:EscalateAlertsCron"] ?? "7 * * * *"));
         return new ModuleDescriptor("engagement", typeof(EngagementModule).Assembly, MigrationOrder: 5);
     }
@@ -38,6 +42,8 @@ public static class EngagementModule
         DriftEndpoint.Map(group);
         AlertReadEndpoint.Map(group);
         AlertLifecycleEndpoint.Map(group);
+        ListAlertsEndpoint.Map(group);
+        ReviewListEndpoint.Map(group);
         return api;
     }
 }

@@ -3,37 +3,38 @@ using MediatR;
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>
-/// The drift rule pack of a program (DOMAIN.md §7): every threshold the alerts use, each rule with an on/off switch.
-/// A program that never set one gets these defaults.
+/// The drift rule pack of a program (DOMAIN.md §7), rewritten from a labelled-cohort measurement. Two outputs: dropout-risk
+/// alerts (amber/red, the case manager's inbox, escalated when ignored) come ONLY from attendance patterns over scheduled
+/// sessions (unexcused misses; excused absences, program cancellations and holds never count); clinical and program flags
+/// (below intensity, billing risk, BAM concern, level-of-care review) go to the enrollment and the weekly review list.
+/// Clinical signals may raise an existing attendance alert's severity, never raise one. A program that never set a pack
+/// gets these defaults.
 /// </summary>
 public sealed record DriftRulePack
 {
-    /// <summary>Any unexcused no-show: an outreach task for the case manager, due within this many hours (default 24).</summary>
+    /// <summary>Any unexcused no-show (recorded by staff or by the missed-session job): one outreach task for the case manager.</summary>
     public NoShowOutreachRule NoShowOutreach { get; init; } = new();
 
-    /// <summary>Consecutive missed scheduled sessions: amber at 2, red at 3 (without contact).</summary>
+    /// <summary>Consecutive unexcused misses of scheduled sessions: amber at 2, red at 3 when nobody reached out.</summary>
     public ConsecutiveMissedRule ConsecutiveMissed { get; init; } = new();
 
-    /// <summary>No attended session for this many days: red (default 7).</summary>
-    public DaysWithoutAttendanceRule DaysWithoutAttendance { get; init; } = new();
+    /// <summary>No attendance at the last 4 scheduled sessions: red with a discharge review.</summary>
+    public NoRecentAttendanceRule NoRecentAttendance { get; init; } = new();
 
-    /// <summary>Attended hours in an ISO week below the program's required hours (9 adult / 6 adolescent by default).</summary>
-    public WeeklyHoursRule WeeklyHours { get; init; } = new();
-
-    /// <summary>Attendance ratio over a window below a minimum (default 14 days, 0.75).</summary>
+    /// <summary>Attended / scheduled over 21 days below 0.6 with at least 2 unexcused misses: amber.</summary>
     public AttendanceRatioRule AttendanceRatio { get; init; } = new();
 
-    /// <summary>Week-over-week attended hours down by at least this fraction (default 1/3).</summary>
-    public WeekOverWeekDropRule WeekOverWeekDrop { get; init; } = new();
+    /// <summary>An amber attendance alert turns red with a confirmed unexpected positive or refusal, or a BAM worse than intake.</summary>
+    public ClinicalSeverityRule ClinicalSeverity { get; init; } = new();
 
-    /// <summary>The first days of an episode use thresholds one step stricter (default 28 days).</summary>
-    public EarlyEpisodeRule EarlyEpisode { get; init; } = new();
+    /// <summary>Flag: attended hours below the required hours in consecutive complete weeks; billing risk (H0015) in the last one.</summary>
+    public BelowIntensityRule BelowIntensity { get; init; } = new();
 
-    /// <summary>Drug tests: this many positives triggers a level-of-care review (default 3).</summary>
-    public DrugTestRule DrugTests { get; init; } = new();
-
-    /// <summary>Brief Addiction Monitor thresholds: Use ≥ 1, Risk ≥ 12, Protective ≤ 12.</summary>
+    /// <summary>Flag: a BAM subscale of concern that is worse than the patient's own intake BAM.</summary>
     public BamRule Bam { get; init; } = new();
+
+    /// <summary>Flag: confirmed unexpected positives within a window call for a level-of-care review.</summary>
+    public LevelOfCareRule LevelOfCare { get; init; } = new();
 
     /// <summary>An alert unacknowledged for this many hours escalates to the supervisor (default 24).</summary>
     public EscalationRule Escalation { get; init; } = new();
@@ -48,121 +49,105 @@ public sealed record NoShowOutreachRule
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Hours within which the case manager's outreach is due.</summary>
+    /// <summary>Hours within which the case manager's outreach is due (1–168).</summary>
     public int DueWithinHours { get; init; } = 24;
 }
 
-/// <summary>Consecutive missed scheduled sessions.</summary>
+/// <summary>Consecutive unexcused misses of scheduled sessions (excused absences and program cancellations neither count nor break the run).</summary>
 public sealed record ConsecutiveMissedRule
 {
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Misses in a row that raise an amber alert.</summary>
+    /// <summary>Misses in a row that raise an amber alert (1–10).</summary>
     public int Amber { get; init; } = 2;
 
-    /// <summary>Misses in a row (without contact) that raise a red alert and a discharge-review task.</summary>
+    /// <summary>Misses in a row without contact (no outreach attempt logged since the first miss) that raise a red alert and a discharge review (2–10, above amber).</summary>
     public int Red { get; init; } = 3;
 }
 
-/// <summary>Days since the last attended session.</summary>
-public sealed record DaysWithoutAttendanceRule
+/// <summary>No attendance at any of the last scheduled sessions, with or without contact.</summary>
+public sealed record NoRecentAttendanceRule
 {
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Days without an attended session that raise a red alert.</summary>
-    public int Days { get; init; } = 7;
+    /// <summary>How many of the latest scheduled sessions must all have been missed (2–12).</summary>
+    public int Sessions { get; init; } = 4;
 }
 
-/// <summary>Weekly attended hours against the program's required hours for the patient's age group.</summary>
-public sealed record WeeklyHoursRule
-{
-    /// <summary>Whether the rule runs.</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>Billing risk (HCPCS H0015) when fewer attended days than this in a week.</summary>
-    public int BillingMinDaysPerWeek { get; init; } = 3;
-
-    /// <summary>Billing risk (HCPCS H0015) when an attended day has fewer hours than this.</summary>
-    public decimal BillingMinHoursPerDay { get; init; } = 3m;
-}
-
-/// <summary>Attendance ratio over a rolling window.</summary>
+/// <summary>Attendance ratio over a rolling window of scheduled sessions.</summary>
 public sealed record AttendanceRatioRule
 {
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Window length in days.</summary>
-    public int WindowDays { get; init; } = 14;
+    /// <summary>Window length in days (7–42).</summary>
+    public int WindowDays { get; init; } = 21;
 
-    /// <summary>Attended / scheduled below this raises a drift alert.</summary>
-    public decimal MinimumRatio { get; init; } = 0.75m;
+    /// <summary>Attended / scheduled below this raises an amber alert (0–1, exclusive).</summary>
+    public decimal MinimumRatio { get; init; } = 0.6m;
+
+    /// <summary>Unexcused misses the window must hold as well (1–10): one no-show in a short window is not a pattern.</summary>
+    public int MinimumUnexcusedMisses { get; init; } = 2;
 }
 
-/// <summary>Drop in attended hours from one ISO week to the next.</summary>
-public sealed record WeekOverWeekDropRule
+/// <summary>Clinical signals that raise an amber attendance alert to red (never raise an alert by themselves).</summary>
+public sealed record ClinicalSeverityRule
 {
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Fraction of last week's hours lost that raises a drift alert (1/3).</summary>
-    public decimal DropFraction { get; init; } = 1m / 3m;
+    /// <summary>A confirmed unexpected positive or a refusal collected within this many days counts (1–60).</summary>
+    public int DrugTestWindowDays { get; init; } = 14;
+
+    /// <summary>Whether a latest BAM worse than the intake BAM (any subscale) counts.</summary>
+    public bool BamWorseThanIntake { get; init; } = true;
 }
 
-/// <summary>Stricter thresholds early in an episode, when dropout is most likely.</summary>
-public sealed record EarlyEpisodeRule
+/// <summary>Attended hours against the required weekly hours (9 adult / 6 adolescent by default), and H0015 billing risk.</summary>
+public sealed record BelowIntensityRule
 {
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Days from admission during which thresholds are one step stricter.</summary>
-    public int Days { get; init; } = 28;
+    /// <summary>Consecutive complete ISO weeks (site's zone) below the required hours that raise the flag (1–4).</summary>
+    public int ConsecutiveWeeks { get; init; } = 2;
 
-    /// <summary>Early in the episode: consecutive misses that raise an amber alert (default 1, against 2 later).</summary>
-    public int ConsecutiveMissedAmber { get; init; } = 1;
+    /// <summary>Billing risk (HCPCS H0015) when the last complete week had fewer attended days than this (1–7).</summary>
+    public int BillingMinDaysPerWeek { get; init; } = 3;
 
-    /// <summary>Early in the episode: consecutive misses without contact that raise a red alert (default 2, against 3 later).</summary>
-    public int ConsecutiveMissedRed { get; init; } = 2;
-
-    /// <summary>Early in the episode: days without an attended session that raise a red alert (default 5, against 7 later).</summary>
-    public int DaysWithoutAttendance { get; init; } = 5;
-
-    /// <summary>Early in the episode: attendance ratio below this raises a drift alert (default 0.85, against 0.75 later).</summary>
-    public decimal MinimumRatio { get; init; } = 0.85m;
-
-    /// <summary>Early in the episode: week-over-week loss of hours that raises a drift alert (default 1/4, against 1/3 later).</summary>
-    public decimal DropFraction { get; init; } = 0.25m;
-
-    /// <summary>Early in the episode: unexpected positives that trigger a level-of-care review (default 2, against 3 later).</summary>
-    public int PositivesForReview { get; init; } = 2;
+    /// <summary>Billing risk (HCPCS H0015) when an attended day of the last complete week had fewer hours than this (0.5–12).</summary>
+    public decimal BillingMinHoursPerDay { get; init; } = 3m;
 }
 
-/// <summary>Drug-test results.</summary>
-public sealed record DrugTestRule
-{
-    /// <summary>Whether the rule runs.</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>Positive results that trigger a level-of-care review.</summary>
-    public int PositivesForReview { get; init; } = 3;
-}
-
-/// <summary>Brief Addiction Monitor (BAM) subscale thresholds.</summary>
+/// <summary>Brief Addiction Monitor (BAM) subscale thresholds, judged against the patient's intake BAM.</summary>
 public sealed record BamRule
 {
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Use subscale at or above this raises a clinical alert.</summary>
+    /// <summary>Use subscale at or above this is a concern (0–12).</summary>
     public int UseAtLeast { get; init; } = 1;
 
-    /// <summary>Risk subscale at or above this raises a clinical alert.</summary>
+    /// <summary>Risk subscale at or above this is a concern (0–24).</summary>
     public int RiskAtLeast { get; init; } = 12;
 
-    /// <summary>Protective subscale at or below this raises a clinical alert.</summary>
+    /// <summary>Protective subscale at or below this is a concern (0–24).</summary>
     public int ProtectiveAtMost { get; init; } = 12;
+}
+
+/// <summary>Confirmed unexpected positives that call for a level-of-care review.</summary>
+public sealed record LevelOfCareRule
+{
+    /// <summary>Whether the rule runs.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Confirmed unexpected positives (1–20) ...</summary>
+    public int Positives { get; init; } = 3;
+
+    /// <summary>... within this many days (7–90).</summary>
+    public int WindowDays { get; init; } = 30;
 }
 
 /// <summary>Escalation of alerts nobody acknowledged.</summary>
@@ -171,7 +156,7 @@ public sealed record EscalationRule
     /// <summary>Whether the rule runs.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Hours after which an unacknowledged alert goes to the supervisor.</summary>
+    /// <summary>Hours after which an unacknowledged alert goes to the supervisor (1–168).</summary>
     public int UnacknowledgedHours { get; init; } = 24;
 }
 

@@ -90,6 +90,9 @@ public sealed record DrugTestSignalDto
 
     /// <summary>Current overall result.</summary>
     public required string OverallResult { get; init; }
+
+    /// <summary>True while an analyte is presumptive or inconclusive and awaits confirmation.</summary>
+    public bool NeedsConfirmation { get; init; }
 }
 
 /// <summary>Asks Outcomes for the drug tests of these enrollments collected in [From, To), at their current version.</summary>

@@ -151,8 +151,11 @@ public sealed record BamResultDto
 
     /// <summary>Protective subscale; concern at 12 or less.</summary>
     public required int Protective { get; init; }
+
+    /// <summary>The enrollment's first BAM (its intake baseline); the same measure when only one was given.</summary>
+    public BamResultDto? Intake { get; init; }
 }
 
-/// <summary>Asks Outcomes for the latest BAM of each of these enrollments (one answer per enrollment that has one).</summary>
+/// <summary>Asks Outcomes for the latest BAM of each of these enrollments with its intake BAM (one answer per enrollment that has one).</summary>
 /// <param name="EnrollmentIds">Enrollments to look at.</param>
 public sealed record GetLatestBamQuery(IReadOnlyCollection<Guid> EnrollmentIds) : IRequest<IReadOnlyList<BamResultDto>>;

@@ -18,6 +18,9 @@ namespace IopPlatform.Engagement.Features.Alerts;
 /// <summary>Resolution codes a case manager or supervisor closes an alert with.</summary>
 internal static class AlertResolutions
 {
+    /// <summary>Set by the drift job, never by staff: the patient attended again.</summary>
+    public const string ResolvedByReturn = "resolved_by_return";
+
     public static readonly string[] All = ["reengaged", "barrier_addressed", "clinical_follow_up", "level_of_care_changed", "not_applicable", "other"];
 }
 

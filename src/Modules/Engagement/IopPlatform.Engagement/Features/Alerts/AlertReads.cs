@@ -40,6 +40,18 @@ internal sealed record AlertHistoryDto
 
     /// <summary>What changed, in words.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>The rule whose evaluation made this change (raised, severity raised, new evidence, resolved by return); null for staff actions.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>That evaluation's basis, as it was then.</summary>
+    public string? Basis { get; init; }
+
+    /// <summary>That evaluation's inputs, as they were then.</summary>
+    public JsonElement? Inputs { get; init; }
+
+    /// <summary>That evaluation's evidence, as it was then.</summary>
+    public IReadOnlyList<AlertEvidence>? Evidence { get; init; }
 }
 
 /// <summary>One logged outreach attempt.</summary>
@@ -173,7 +185,7 @@ internal static class AlertAccess
 internal static class AlertMapping
 {
     private const string History = """
-        SELECT action, from_status AS FromStatus, to_status AS ToStatus, severity, actor, at, detail
+        SELECT action, from_status AS FromStatus, to_status AS ToStatus, severity, actor, at, detail, rule_code AS RuleCode, basis, inputs, evidence
         FROM engagement_alert_history WHERE alert_id = @Id ORDER BY at, id
         """;
 
@@ -212,11 +224,24 @@ internal static class AlertMapping
 
     public static async Task<AlertDto> DetailAsync(DbConnection connection, AlertRow row, CancellationToken ct)
     {
-        var history = await connection.QueryAsync<AlertHistoryDto>(new CommandDefinition(History, new { row.Id }, cancellationToken: ct));
+        var history = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(History, new { row.Id }, cancellationToken: ct))).Select(h => new AlertHistoryDto
+        {
+            Action = h.Action,
+            FromStatus = h.FromStatus,
+            ToStatus = h.ToStatus,
+            Severity = h.Severity,
+            Actor = h.Actor,
+            At = h.At,
+            Detail = h.Detail,
+            Rule = h.RuleCode,
+            Basis = h.Basis,
+            Inputs = h.Inputs is null ? null : InputsJson.Parse(h.Inputs),
+            Evidence = h.Evidence is null ? null : AlertStore.ReadEvidence(h.Evidence),
+        }).ToList();
         var attempts = await connection.QueryAsync<AttemptRow>(new CommandDefinition(Attempts, new { row.Id }, cancellationToken: ct));
         return ToDto(row) with
         {
-            History = history.AsList(),
+            History = history,
             OutreachAttempts = attempts.Select(a => new OutreachAttemptDto
             {
                 Id = a.Id,
@@ -229,6 +254,31 @@ internal static class AlertMapping
                 RecordedBy = a.RecordedBy,
             }).ToList(),
         };
+    }
+
+    private sealed class HistoryRow
+    {
+        public string Action { get; init; } = string.Empty;
+
+        public string? FromStatus { get; init; }
+
+        public string ToStatus { get; init; } = string.Empty;
+
+        public string Severity { get; init; } = string.Empty;
+
+        public string Actor { get; init; } = string.Empty;
+
+        public DateTimeOffset At { get; init; }
+
+        public string? Detail { get; init; }
+
+        public string? RuleCode { get; init; }
+
+        public string? Basis { get; init; }
+
+        public string? Inputs { get; init; }
+
+        public string? Evidence { get; init; }
     }
 
     private sealed class AttemptRow

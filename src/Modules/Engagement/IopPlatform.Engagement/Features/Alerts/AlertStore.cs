@@ -95,6 +95,11 @@ internal sealed record AlertDraft
     public DateTimeOffset? DueAt { get; init; }
 
     public Guid? SourceId { get; init; }
+
+    /// <summary>What the one-open-alert key is made of besides the enrollment; the rule unless a family shares one alert (dropout risk) or each source has its own (no-show outreach).</summary>
+    public string? OpenKeyRule { get; init; }
+
+    public string OpenKey => AlertStore.OpenKey(EnrollmentId, OpenKeyRule ?? Rule);
 }
 
 /// <summary>What <see cref="AlertStore.RaiseAsync"/> did.</summary>
@@ -165,6 +170,9 @@ internal sealed class AlertRow
     public string? Resolution { get; init; }
 
     public int Version { get; init; }
+
+    /// <summary>Read only where a query selects it.</summary>
+    public string? OpenKey { get; init; }
 }
 
 /// <summary>What an open alert already holds, found by its open key.</summary>
@@ -206,8 +214,14 @@ internal static class AlertStore
         """;
 
     private const string InsertHistory = """
-        INSERT INTO engagement_alert_history (id, alert_id, action, from_status, to_status, severity, actor, at, detail)
-        VALUES (@Id, @AlertId, @Action, @FromStatus, @ToStatus, @Severity, @Actor, @At, @Detail)
+        INSERT INTO engagement_alert_history (id, alert_id, action, from_status, to_status, severity, actor, at, detail, rule_code, basis, inputs, evidence)
+        VALUES (@Id, @AlertId, @Action, @FromStatus, @ToStatus, @Severity, @Actor, @At, @Detail, @RuleCode, @Basis, @Inputs, @Evidence)
+        """;
+
+    private const string Resolve = """
+        UPDATE engagement_alert SET status = 'resolved', open_key = NULL, resolved_at = @Now, resolved_by = @Actor, resolution = @Resolution,
+               updated_at = @Now, version = version + 1
+        WHERE id = @Id AND version = @Version AND open_key IS NOT NULL
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -231,7 +245,7 @@ internal static class AlertStore
     public static async Task<(RaiseOutcome Outcome, Guid? AlertId)> RaiseAsync(
         DbConnection connection, DbTransaction tx, ISqlDialect dialect, AlertDraft draft, DateTimeOffset now, string actor, CancellationToken ct)
     {
-        var openKey = OpenKey(draft.EnrollmentId, draft.Rule);
+        var openKey = draft.OpenKey;
         var open = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(ByOpenKey, new { OpenKey = openKey }, tx, cancellationToken: ct));
         if (open is null)
         {
@@ -274,7 +288,7 @@ internal static class AlertStore
             }, tx, cancellationToken: ct));
             if (inserted == 1)
             {
-                await HistoryAsync(connection, tx, id, "raised", null, AlertStatus.Open, draft.Severity, actor, now, draft.Basis, ct);
+                await HistoryAsync(connection, tx, id, "raised", null, AlertStatus.Open, draft.Severity, actor, now, draft.Basis, ct, draft);
                 await OutboxAsync(connection, tx, EngagementEvents.AlertRaised, id, draft.EnrollmentId, draft.PatientId, draft.ProgramId, draft.AlertType, draft.Rule,
                     draft.Severity, AlertStatus.Open, Recipients(draft.CaseManager?.UserId, draft.ClinicianId), now, ct);
                 return (RaiseOutcome.Created, id);
@@ -346,7 +360,7 @@ internal static class AlertStore
             throw new ConflictException($"Alert '{open.Id}' changed meanwhile; retry.");
         }
         var detail = raised ? $"severity {open.Severity} → {severity}; {added.Count} new evidence record(s)" : $"{added.Count} new evidence record(s)";
-        await HistoryAsync(connection, tx, open.Id, raised ? "severity_raised" : "evidence_updated", open.Status, open.Status, severity, actor, now, detail, ct);
+        await HistoryAsync(connection, tx, open.Id, raised ? "severity_raised" : "evidence_updated", open.Status, open.Status, severity, actor, now, detail, ct, draft);
         if (raised)
         {
             // A rise in severity is news for the case manager and for partners watching alerts.
@@ -366,7 +380,10 @@ internal static class AlertStore
     public static IReadOnlyList<string> Recipients(params string?[] userIds) =>
         userIds.Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u!).Distinct(StringComparer.Ordinal).ToList();
 
-    public static Task HistoryAsync(DbConnection connection, DbTransaction tx, Guid alertId, string action, string? from, string to, string severity, string actor, DateTimeOffset at, string? detail, CancellationToken ct) =>
+    /// <summary>One history row; <paramref name="evaluation"/> is the rule evaluation behind it (raised, severity raised, new evidence), kept as it was then.</summary>
+    public static Task HistoryAsync(
+        DbConnection connection, DbTransaction tx, Guid alertId, string action, string? from, string to, string severity, string actor, DateTimeOffset at, string? detail, CancellationToken ct,
+        AlertDraft? evaluation = null) =>
         connection.ExecuteAsync(new CommandDefinition(InsertHistory, new
         {
             Id = Guid.CreateVersion7(),
@@ -378,7 +395,43 @@ internal static class AlertStore
             Actor = actor,
             At = at,
             Detail = detail,
+            RuleCode = evaluation?.Rule,
+            evaluation?.Basis,
+            Inputs = evaluation?.InputsJson,
+            Evidence = evaluation is null ? null : ToJson(evaluation.Evidence),
         }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Resolves an open alert with history and an <c>alert.resolved</c> event; false when it changed meanwhile (its
+    /// owner's change wins). <paramref name="evaluation"/> is what showed the alert is over (e.g. the session attended).
+    /// </summary>
+    public static async Task<bool> ResolveAsync(
+        DbConnection connection, DbTransaction tx, AlertRow alert, string resolution, string actor, DateTimeOffset now, CancellationToken ct, AlertDraft? evaluation = null)
+    {
+        if (await connection.ExecuteAsync(new CommandDefinition(Resolve, new { alert.Id, alert.Version, Now = now, Actor = actor, Resolution = resolution }, tx, cancellationToken: ct)) == 0)
+        {
+            return false;
+        }
+        await HistoryAsync(connection, tx, alert.Id, "resolved", alert.Status, AlertStatus.Resolved, alert.Severity, actor, now, resolution, ct, evaluation);
+        await OutboxAsync(connection, tx, alert, EngagementEvents.AlertResolved, AlertStatus.Resolved, [], now, ct);
+        return true;
+    }
+
+    /// <summary>The open alerts holding these open keys, by key.</summary>
+    public static async Task<IReadOnlyDictionary<string, AlertRow>> OpenByKeysAsync(DbConnection connection, IReadOnlyCollection<string> openKeys, CancellationToken ct, DbTransaction? tx = null)
+    {
+        var found = new Dictionary<string, AlertRow>(StringComparer.Ordinal);
+        foreach (var chunk in openKeys.Distinct(StringComparer.Ordinal).Chunk(SqlList.ChunkSize))
+        {
+            var parameters = new DynamicParameters();
+            var sql = $"SELECT {Columns}, open_key AS OpenKey FROM engagement_alert WHERE {SqlList.In("open_key", chunk, "K", parameters)}";
+            foreach (var row in await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, parameters, tx, cancellationToken: ct)))
+            {
+                found[row.OpenKey!] = row;
+            }
+        }
+        return found;
+    }
 
     public static Task OutboxAsync(DbConnection connection, DbTransaction tx, AlertRow alert, string eventType, string status, IReadOnlyList<string> notify, DateTimeOffset at, CancellationToken ct) =>
         OutboxAsync(connection, tx, eventType, alert.Id, alert.EnrollmentId, alert.PatientId, alert.ProgramId, alert.AlertType, alert.RuleCode, alert.Severity, status, notify, at, ct);

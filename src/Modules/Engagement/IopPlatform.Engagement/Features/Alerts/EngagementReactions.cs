@@ -2,62 +2,20 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Engagement.Features.Drift;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
-using IopPlatform.Scheduling.Contracts;
 using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 
 /// <summary>
-/// Reactions to other modules' facts: a no-show becomes an outreach task for the case manager (info, due within the
-/// program's hours); a PHQ-9 item-9 answer becomes a red <c>safety</c> alert for the clinician and the case manager,
-/// kept apart from dropout alerts. Both use the same one-open-alert-per-enrollment-and-rule key, so a redelivered
-/// notification merges instead of duplicating. A failure is logged, not thrown: the publisher's change is committed and
-/// the drift job still sees the misses.
+/// Reactions to other modules' facts: a PHQ-9 item-9 answer becomes a red <c>safety</c> alert for the clinician and the
+/// case manager, kept apart from dropout alerts, under the one-open-alert-per-enrollment-and-rule key, so a redelivered
+/// notification merges instead of duplicating. (No-shows: <see cref="NoShowOutreachHandler"/>.) A failure is logged,
+/// not thrown: the publisher's change is committed.
 /// </summary>
 internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactionsHandler> logger)
-    : INotificationHandler<SessionMissed>,
-      INotificationHandler<SafetyConcernRaised>
+    : INotificationHandler<SafetyConcernRaised>
 {
-    public async Task Handle(SessionMissed notification, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(notification.EnrollmentId), cancellationToken);
-            if (enrollment is null || enrollment.Status != EnrollmentStatus.Active)
-            {
-                return;
-            }
-            var pack = (await mediator.Send(new GetProgramRulePackQuery(enrollment.ProgramId), cancellationToken))?.RulePack ?? DriftRulePack.Default;
-            if (!pack.NoShowOutreach.Enabled)
-            {
-                return;
-            }
-            var team = await mediator.Send(new GetCareTeamQuery(notification.EnrollmentId), cancellationToken);
-            var now = clock.GetUtcNow();
-            var draft = new AlertDraft
-            {
-                EnrollmentId = enrollment.EnrollmentId,
-                PatientId = enrollment.PatientId,
-                ProgramId = enrollment.ProgramId,
-                AlertType = AlertTypes.OutreachTask,
-                Rule = DriftRuleCodes.NoShowOutreach,
-                Severity = AlertSeverity.Info,
-                Basis = $"DOMAIN.md §7: any unexcused no-show creates an outreach task for the case manager, due within {pack.NoShowOutreach.DueWithinHours} hours.",
-                InputsJson = AlertStore.ToJson(new { sessionId = notification.SessionId, sessionStartsAt = notification.SessionStartsAt, dueWithinHours = pack.NoShowOutreach.DueWithinHours }),
-                Evidence = [new AlertEvidence { Kind = "session", Id = notification.SessionId, At = notification.SessionStartsAt, Detail = "absent_unexcused" }],
-                CaseManager = team?.CaseManager,
-                Supervisor = team?.Supervisor,
-                DueAt = now.AddHours(pack.NoShowOutreach.DueWithinHours),
-            };
-            await RaiseAsync(draft, now, "system:session-missed", cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Outreach task for the no-show of enrollment {EnrollmentId} at session {SessionId} failed", notification.EnrollmentId, notification.SessionId);
-        }
-    }
-
     public async Task Handle(SafetyConcernRaised notification, CancellationToken cancellationToken)
     {
         try

@@ -18,9 +18,10 @@ internal sealed record EscalateAlertsCommand : IRequest<Unit>;
 internal sealed class EscalateAlertsHandler(IMediator mediator, IDbConnectionFactory db, TimeProvider clock, ILogger<EscalateAlertsHandler> logger)
     : IRequestHandler<EscalateAlertsCommand, Unit>
 {
-    private const string Programs = "SELECT DISTINCT program_id FROM engagement_alert WHERE status = 'open'";
+    // Outreach tasks (info) are the case manager's to-do list, not risk signals: only amber and red alerts escalate.
+    private const string Programs = "SELECT DISTINCT program_id FROM engagement_alert WHERE status = 'open' AND severity <> 'info'";
 
-    private const string Due = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE status = 'open' AND program_id = @ProgramId AND raised_at <= @Cutoff ORDER BY id";
+    private const string Due = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE status = 'open' AND severity <> 'info' AND program_id = @ProgramId AND raised_at <= @Cutoff ORDER BY id";
 
     private const string Escalate = """
         UPDATE engagement_alert SET status = 'escalated', escalated_at = @Now, updated_at = @Now, version = version + 1

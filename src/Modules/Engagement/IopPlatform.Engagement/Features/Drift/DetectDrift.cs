@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Engagement.Features.Drift;
 
-/// <summary>Recurring job <c>enrollment:detect-drift</c> (daily by default): every active enrollment of every program.</summary>
+/// <summary>The whole-population drift scan: every active enrollment of every program in one ordered pass (also the benchmark's job).</summary>
 internal sealed record DetectDriftCommand : IRequest<Unit>;
 
 /// <summary>Runs the drift rules now for one program's active enrollments (supervisor or admin).</summary>
@@ -37,12 +37,17 @@ internal sealed record DriftScanResultDto
     /// <summary>Open alerts that received new evidence or a higher severity.</summary>
     public required int AlertsUpdated { get; init; }
 
+    /// <summary>Open dropout-risk alerts resolved because the patient attended again (<c>resolved_by_return</c>).</summary>
+    public int AlertsResolvedByReturn { get; init; }
+
     /// <summary>When the scan ran (UTC).</summary>
     public required DateTimeOffset ScannedAt { get; init; }
 }
 
-internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader reader, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<DriftScanHandler> logger)
+internal sealed class DriftScanHandler(
+    IMediator mediator, DriftFactsReader reader, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, DriftSchedule schedule, ILogger<DriftScanHandler> logger)
     : IRequestHandler<DetectDriftCommand, Unit>,
+      IRequestHandler<RunDueDriftScansCommand, Unit>,
       IRequestHandler<ScanProgramDriftRequest, DriftScanResultDto>
 {
     /// <summary>Page size of the active-enrollment keyset.</summary>
@@ -55,6 +60,45 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
     {
         var result = await ScanAsync(null, cancellationToken);
         logger.LogInformation("Drift scan: {Evaluated} enrollments, {Raised} alerts raised, {Updated} updated", result.EnrollmentsEvaluated, result.AlertsRaised, result.AlertsUpdated);
+        return Unit.Value;
+    }
+
+    /// <summary>
+    /// The programs whose site has passed its drift time for a local day not yet evaluated; all of them in one pass when
+    /// every program is due (the usual case for one time zone), else program by program.
+    /// </summary>
+    public async Task<Unit> Handle(RunDueDriftScansCommand request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var programs = (await ActiveEnrollmentsAsync(null, cancellationToken)).Values.Select(e => e.ProgramId).Distinct().ToList();
+        var due = new List<(Guid ProgramId, DateOnly Day)>();
+        foreach (var programId in programs)
+        {
+            if (await reader.ProgramAsync(programId, cancellationToken) is { } program
+                && schedule.DueDay(now, program.Zone) is var day && !await DriftRuns.RanAsync(db, programId, day, cancellationToken))
+            {
+                due.Add((programId, day));
+            }
+        }
+        if (due.Count == 0)
+        {
+            return Unit.Value;
+        }
+        var scans = new List<DriftScanResultDto>();
+        if (due.Count == programs.Count)
+        {
+            scans.Add(await ScanAsync(null, cancellationToken));
+        }
+        foreach (var (programId, day) in due)
+        {
+            if (due.Count != programs.Count)
+            {
+                scans.Add(await ScanAsync(programId, cancellationToken));
+            }
+            await DriftRuns.RecordAsync(db, dialect, programId, day, scans[^1].EnrollmentsEvaluated, now, cancellationToken);
+        }
+        logger.LogInformation("Drift scan of {Programs} due programs: {Evaluated} enrollments, {Raised} alerts raised, {Returned} resolved by return",
+            due.Count, scans.Sum(s => s.EnrollmentsEvaluated), scans.Sum(s => s.AlertsRaised), scans.Sum(s => s.AlertsResolvedByReturn));
         return Unit.Value;
     }
 
@@ -111,7 +155,7 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
         {
             await EvaluateAsync(rest, [], now, tally, ct);
         }
-        return new DriftScanResultDto { ProgramId = programId, EnrollmentsEvaluated = tally.Evaluated, AlertsRaised = tally.Raised, AlertsUpdated = tally.Updated, ScannedAt = now };
+        return new DriftScanResultDto { ProgramId = programId, EnrollmentsEvaluated = tally.Evaluated, AlertsRaised = tally.Raised, AlertsUpdated = tally.Updated, AlertsResolvedByReturn = tally.Returned, ScannedAt = now };
     }
 
     private async Task<Dictionary<Guid, EnrollmentSummary>> ActiveEnrollmentsAsync(Guid? programId, CancellationToken ct)
@@ -140,12 +184,22 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
         public int Raised { get; set; }
 
         public int Updated { get; set; }
+
+        public int Returned { get; set; }
+
+        public void Add((int Raised, int Updated, int Returned) counts)
+        {
+            Raised += counts.Raised;
+            Updated += counts.Updated;
+            Returned += counts.Returned;
+        }
     }
 
     /// <summary>
-    /// The rules for one batch. Verdicts an open alert already holds in full are dropped after one read of the batch's
-    /// open alerts; the rest are written in one transaction for the batch (one commit, not one per enrollment). A race
-    /// with another job server falls back to one transaction per enrollment, each retried.
+    /// The rules for one batch. Verdicts the database already holds (an open alert with the same evidence, a flag on the
+    /// same records, a task for the no-show) are dropped after one read each; the rest are written in one transaction for
+    /// the batch (one commit, not one per enrollment). A race with another job server falls back to one transaction per
+    /// enrollment, each planned again and retried.
     /// </summary>
     private async Task EvaluateAsync(IReadOnlyList<EnrollmentSummary> batch, List<AttendanceStreamItemDto> rows, DateTimeOffset now, ScanTally tally, CancellationToken ct)
     {
@@ -153,85 +207,66 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
         {
             return;
         }
-        var verdicts = new List<(Guid EnrollmentId, List<AlertDraft> Drafts)>();
         var sessions = rows.ToLookup(r => r.EnrollmentId, r => new SessionFact(r.SessionId, r.StartsAt, r.EndsAt, r.Status, r.Minutes));
-        foreach (var item in await reader.ReadAsync(batch, sessions, now, ct))
-        {
-            tally.Evaluated++;
-            var drafts = DriftRules.Evaluate(item.Program.RulePack, item.Facts, now).Where(r => r.Fired).Select(r => Draft(item, r)).ToList();
-            if (drafts.Count > 0)
-            {
-                verdicts.Add((item.Enrollment.EnrollmentId, drafts));
-            }
-        }
-        if (verdicts.Count == 0)
+        var evaluated = (await reader.ReadAsync(batch, sessions, now, ct)).Select(item => (Case: item, Verdict: DriftRules.Evaluate(item.Program.RulePack, item.Facts, now))).ToList();
+        tally.Evaluated += evaluated.Count;
+        if (evaluated.Count == 0)
         {
             return;
         }
-        IReadOnlyDictionary<string, HeldAlert> open;
+        List<DriftChanges> plan;
         await using (var connection = await db.OpenAsync(ct))
         {
-            open = await AlertStore.HeldByOpenKeysAsync(connection, verdicts.SelectMany(v => v.Drafts.Select(Key)).ToList(), ct);
+            plan = await DriftChangePlanner.PlanAsync(connection, evaluated, now, ct);
         }
-        var changes = verdicts
-            .Select(v => (v.EnrollmentId, Drafts: v.Drafts.Where(d => !(open.TryGetValue(Key(d), out var held) && AlertStore.MergeChangesNothing(held.Severity, held.Flags, held.Evidence, d))).ToList()))
-            .Where(v => v.Drafts.Count > 0)
-            .ToList();
-        if (changes.Count == 0)
+        if (plan.Count == 0)
         {
             return;
         }
         try
         {
-            var (raised, updated) = await RaiseAsync(changes.SelectMany(c => c.Drafts).ToList(), now, ct);
-            tally.Raised += raised;
-            tally.Updated += updated;
+            tally.Add(await WriteAsync(plan, now, ct));
         }
         catch (Exception ex) when (IsRace(ex))
         {
-            logger.LogInformation("Drift alerts of a batch of {Count} enrollments raced another writer; writing them one enrollment at a time", changes.Count);
-            foreach (var (enrollmentId, drafts) in changes)
+            logger.LogInformation("Drift changes of a batch of {Count} enrollments raced another writer; writing them one enrollment at a time", plan.Count);
+            foreach (var one in evaluated.Where(e => plan.Any(p => p.EnrollmentId == e.Case.Enrollment.EnrollmentId)))
             {
-                var (raised, updated) = await RaiseWithRetryAsync(enrollmentId, drafts, now, ct);
-                tally.Raised += raised;
-                tally.Updated += updated;
+                tally.Add(await WriteWithRetryAsync(one, now, ct));
             }
         }
     }
 
-    private static string Key(AlertDraft draft) => AlertStore.OpenKey(draft.EnrollmentId, draft.Rule);
-
     private static bool IsRace(Exception ex) => ex is ConflictException || Infrastructure.DbErrors.IsUniqueViolation(ex);
 
-    private async Task<(int Raised, int Updated)> RaiseWithRetryAsync(Guid enrollmentId, IReadOnlyList<AlertDraft> drafts, DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Raised, int Updated, int Returned)> WriteWithRetryAsync((DriftCase Case, DriftVerdict Verdict) one, DateTimeOffset now, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await RaiseAsync(drafts, now, ct);
+                List<DriftChanges> plan;
+                await using (var connection = await db.OpenAsync(ct))
+                {
+                    plan = await DriftChangePlanner.PlanAsync(connection, [one], now, ct);
+                }
+                return plan.Count == 0 ? (0, 0, 0) : await WriteAsync(plan, now, ct);
             }
             catch (Exception ex) when (attempt < 3 && IsRace(ex))
             {
-                logger.LogInformation("Drift alerts of enrollment {EnrollmentId} raced another writer; retrying", enrollmentId);
+                logger.LogInformation("Drift changes of enrollment {EnrollmentId} raced another writer; retrying", one.Case.Enrollment.EnrollmentId);
             }
         }
     }
 
-    /// <summary>All <paramref name="drafts"/> in one transaction.</summary>
-    private async Task<(int Raised, int Updated)> RaiseAsync(IReadOnlyList<AlertDraft> drafts, DateTimeOffset now, CancellationToken ct)
+    /// <summary>All of <paramref name="plan"/> in one transaction.</summary>
+    private async Task<(int Raised, int Updated, int Returned)> WriteAsync(IReadOnlyList<DriftChanges> plan, DateTimeOffset now, CancellationToken ct)
     {
-        int raised = 0, updated = 0;
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        foreach (var draft in drafts)
-        {
-            var (outcome, _) = await AlertStore.RaiseAsync(connection, tx, dialect, draft, now, "system:drift-job", ct);
-            raised += outcome == RaiseOutcome.Created ? 1 : 0;
-            updated += outcome == RaiseOutcome.Updated ? 1 : 0;
-        }
+        var counts = await DriftChangePlanner.WriteAsync(connection, tx, dialect, plan, now, ct);
         await tx.CommitAsync(ct);
-        return (raised, updated);
+        return counts;
     }
 
     public static AlertDraft Draft(DriftCase item, RuleResult result) => new()
@@ -241,6 +276,7 @@ internal sealed class DriftScanHandler(IMediator mediator, DriftFactsReader read
         ProgramId = item.Enrollment.ProgramId,
         AlertType = AlertTypes.Drift,
         Rule = result.Rule,
+        OpenKeyRule = DriftRuleCodes.DropoutRisk,
         Severity = result.Severity ?? AlertSeverity.Amber,
         Basis = result.Basis,
         InputsJson = AlertStore.ToJson(result.Inputs),
@@ -274,8 +310,11 @@ internal sealed record DriftEvaluationDto
     /// <summary>True when the enrollment is active and was evaluated; false for on-hold or not-yet-admitted enrollments.</summary>
     public required bool Evaluated { get; init; }
 
-    /// <summary>True when the first-weeks (stricter) thresholds apply.</summary>
-    public required bool EarlyEpisode { get; init; }
+    /// <summary>The dropout-risk verdict (the strongest attendance rule that fired, with any clinical severity raise); null when none fired.</summary>
+    public RuleResult? DropoutRisk { get; init; }
+
+    /// <summary>Clinical and program flags that fired (review list, not inbox).</summary>
+    public IReadOnlyList<RuleResult> Flags { get; init; } = [];
 
     /// <summary>When (UTC).</summary>
     public required DateTimeOffset EvaluatedAt { get; init; }
@@ -295,16 +334,18 @@ internal sealed class EvaluateDriftHandler(IMediator mediator, DriftFactsReader 
         var item = (await reader.ReadAsync([enrollment], now, cancellationToken)).SingleOrDefault();
         if (item is null)
         {
-            return new DriftEvaluationDto { EnrollmentId = enrollment.EnrollmentId, ProgramId = enrollment.ProgramId, Evaluated = false, EarlyEpisode = false, EvaluatedAt = now, Rules = [] };
+            return new DriftEvaluationDto { EnrollmentId = enrollment.EnrollmentId, ProgramId = enrollment.ProgramId, Evaluated = false, EvaluatedAt = now, Rules = [] };
         }
+        var verdict = DriftRules.Evaluate(item.Program.RulePack, item.Facts, now);
         return new DriftEvaluationDto
         {
             EnrollmentId = enrollment.EnrollmentId,
             ProgramId = enrollment.ProgramId,
             Evaluated = true,
-            EarlyEpisode = DriftRules.IsEarly(item.Program.RulePack, item.Facts.Subject, now),
             EvaluatedAt = now,
-            Rules = DriftRules.Evaluate(item.Program.RulePack, item.Facts, now),
+            DropoutRisk = verdict.Attendance,
+            Flags = verdict.Flags,
+            Rules = verdict.Rules,
         };
     }
 }
@@ -317,8 +358,9 @@ internal static class DriftEndpoint
                 mediator.Send(new ScanProgramDriftRequest(programId), ct))
             .WithName("ScanProgramDrift")
             .WithSummary("Run the drift rules now for one program (supervisor, admin)")
-            .WithDescription("Evaluates every active enrollment of the program against its rule pack, as the daily enrollment:detect-drift job does, " +
-                             "and raises or updates alerts (one open alert per enrollment and rule). Running it twice raises nothing twice.")
+            .WithDescription("Evaluates every active enrollment of the program against its rule pack, as the engagement:detect-drift job does, " +
+                             "raises or updates its dropout-risk alert (one open per enrollment), resolves it when the patient attended again (resolved_by_return), " +
+                             "keeps the clinical and program flags of the review list, and raises one outreach task per unexcused no-show. Running it twice changes nothing twice.")
             .RequireRoles(Roles.Supervisor, Roles.Admin)
             .Produces<DriftScanResultDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -110,11 +110,14 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
                 new DriftSubject(e.EnrollmentId, e.AdmissionDate, e.RequiredHoursPerWeek, c.Program.Zone),
                 sessionsBy[e.EnrollmentId].ToList(),
                 outreach[e.EnrollmentId].ToList(),
-                testsBy[e.EnrollmentId].Where(t => t.CollectedAt >= admittedAt).Select(t => new DrugTestFact(t.DrugTestId, t.CollectedAt, t.OverallResult)).ToList(),
-                bamBy.TryGetValue(e.EnrollmentId, out var bam) ? new BamFact(bam.MeasureId, bam.AdministeredAt, bam.Use, bam.Risk, bam.Protective) : null);
+                testsBy[e.EnrollmentId].Where(t => t.CollectedAt >= admittedAt).Select(t => new DrugTestFact(t.DrugTestId, t.CollectedAt, t.OverallResult, t.NeedsConfirmation)).ToList(),
+                Bam(bamBy.GetValueOrDefault(e.EnrollmentId)),
+                Bam(bamBy.GetValueOrDefault(e.EnrollmentId)?.Intake));
             return new DriftCase(e, c.Program, facts, teamBy.GetValueOrDefault(e.EnrollmentId));
         }).ToList();
     }
+
+    private static BamFact? Bam(BamResultDto? bam) => bam is null ? null : new BamFact(bam.MeasureId, bam.AdministeredAt, bam.Use, bam.Risk, bam.Protective);
 
     private async Task<ILookup<Guid, DateTimeOffset>> OutreachAsync(IReadOnlyList<Guid> ids, DateTimeOffset from, CancellationToken ct)
     {

@@ -98,27 +98,28 @@ internal sealed class DriftRulePackValidator : AbstractValidator<DriftRulePack>
         RuleFor(x => x.NoShowOutreach.DueWithinHours).InclusiveBetween(1, 168).When(x => x.NoShowOutreach is not null);
         RuleFor(x => x.ConsecutiveMissed).NotNull();
         RuleFor(x => x.ConsecutiveMissed.Amber).InclusiveBetween(1, 10).When(x => x.ConsecutiveMissed is not null);
-        RuleFor(x => x.ConsecutiveMissed.Red).InclusiveBetween(1, 10)
+        RuleFor(x => x.ConsecutiveMissed.Red).InclusiveBetween(2, 10)
             .GreaterThan(x => x.ConsecutiveMissed.Amber).WithMessage("Red must take more consecutive misses than amber.")
             .When(x => x.ConsecutiveMissed is not null);
-        RuleFor(x => x.DaysWithoutAttendance).NotNull();
-        RuleFor(x => x.DaysWithoutAttendance.Days).InclusiveBetween(1, 60).When(x => x.DaysWithoutAttendance is not null);
-        RuleFor(x => x.WeeklyHours).NotNull();
-        RuleFor(x => x.WeeklyHours.BillingMinDaysPerWeek).InclusiveBetween(1, 7).When(x => x.WeeklyHours is not null);
-        RuleFor(x => x.WeeklyHours.BillingMinHoursPerDay).InclusiveBetween(0.5m, 12m).When(x => x.WeeklyHours is not null);
+        RuleFor(x => x.NoRecentAttendance).NotNull();
+        RuleFor(x => x.NoRecentAttendance.Sessions).InclusiveBetween(2, 12).When(x => x.NoRecentAttendance is not null);
         RuleFor(x => x.AttendanceRatio).NotNull();
-        RuleFor(x => x.AttendanceRatio.WindowDays).InclusiveBetween(7, 90).When(x => x.AttendanceRatio is not null);
+        RuleFor(x => x.AttendanceRatio.WindowDays).InclusiveBetween(7, 42).When(x => x.AttendanceRatio is not null);
         RuleFor(x => x.AttendanceRatio.MinimumRatio).ExclusiveBetween(0m, 1m).When(x => x.AttendanceRatio is not null);
-        RuleFor(x => x.WeekOverWeekDrop).NotNull();
-        RuleFor(x => x.WeekOverWeekDrop.DropFraction).ExclusiveBetween(0m, 1m).When(x => x.WeekOverWeekDrop is not null);
-        RuleFor(x => x.EarlyEpisode).NotNull();
-        RuleFor(x => x.EarlyEpisode.Days).InclusiveBetween(0, 120).When(x => x.EarlyEpisode is not null);
-        RuleFor(x => x.DrugTests).NotNull();
-        RuleFor(x => x.DrugTests.PositivesForReview).InclusiveBetween(1, 20).When(x => x.DrugTests is not null);
+        RuleFor(x => x.AttendanceRatio.MinimumUnexcusedMisses).InclusiveBetween(1, 10).When(x => x.AttendanceRatio is not null);
+        RuleFor(x => x.ClinicalSeverity).NotNull();
+        RuleFor(x => x.ClinicalSeverity.DrugTestWindowDays).InclusiveBetween(1, 60).When(x => x.ClinicalSeverity is not null);
+        RuleFor(x => x.BelowIntensity).NotNull();
+        RuleFor(x => x.BelowIntensity.ConsecutiveWeeks).InclusiveBetween(1, 4).When(x => x.BelowIntensity is not null);
+        RuleFor(x => x.BelowIntensity.BillingMinDaysPerWeek).InclusiveBetween(1, 7).When(x => x.BelowIntensity is not null);
+        RuleFor(x => x.BelowIntensity.BillingMinHoursPerDay).InclusiveBetween(0.5m, 12m).When(x => x.BelowIntensity is not null);
         RuleFor(x => x.Bam).NotNull();
-        RuleFor(x => x.Bam.UseAtLeast).InclusiveBetween(0, 100).When(x => x.Bam is not null);
-        RuleFor(x => x.Bam.RiskAtLeast).InclusiveBetween(0, 100).When(x => x.Bam is not null);
-        RuleFor(x => x.Bam.ProtectiveAtMost).InclusiveBetween(0, 100).When(x => x.Bam is not null);
+        RuleFor(x => x.Bam.UseAtLeast).InclusiveBetween(0, 12).When(x => x.Bam is not null);
+        RuleFor(x => x.Bam.RiskAtLeast).InclusiveBetween(0, 24).When(x => x.Bam is not null);
+        RuleFor(x => x.Bam.ProtectiveAtMost).InclusiveBetween(0, 24).When(x => x.Bam is not null);
+        RuleFor(x => x.LevelOfCare).NotNull();
+        RuleFor(x => x.LevelOfCare.Positives).InclusiveBetween(1, 20).When(x => x.LevelOfCare is not null);
+        RuleFor(x => x.LevelOfCare.WindowDays).InclusiveBetween(7, 90).When(x => x.LevelOfCare is not null);
         RuleFor(x => x.Escalation).NotNull();
         RuleFor(x => x.Escalation.UnacknowledgedHours).InclusiveBetween(1, 168).When(x => x.Escalation is not null);
     }

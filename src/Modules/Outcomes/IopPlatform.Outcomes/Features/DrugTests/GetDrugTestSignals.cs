@@ -23,7 +23,7 @@ internal sealed class GetDrugTestSignalsHandler(IDbConnectionFactory db) : IRequ
             parameters.Add("From", request.From.ToUniversalTime());
             parameters.Add("To", request.To.ToUniversalTime());
             var sql = $"""
-                SELECT t.id AS DrugTestId, t.enrollment_id AS EnrollmentId, v.collected_at AS CollectedAt, v.overall_result AS OverallResult
+                SELECT t.id AS DrugTestId, t.enrollment_id AS EnrollmentId, v.collected_at AS CollectedAt, v.overall_result AS OverallResult, v.needs_confirmation AS NeedsConfirmation
                 {DrugTestRow.FromCurrent}
                 WHERE t.enrollment_id IN ({SqlList.Parameters(chunk, "Id", parameters)}) AND v.collected_at >= @From AND v.collected_at < @To
                 ORDER BY t.enrollment_id, v.collected_at

@@ -27,12 +27,19 @@ internal sealed class GetLatestBamHandler(IDbConnectionFactory db) : IRequestHan
                        m.bam_use AS "Use", m.bam_risk AS Risk, m.bam_protective AS Protective
                 FROM outcomes_measure m
                 WHERE m.instrument = @Bam AND m.enrollment_id IN ({ids})
-                  AND m.administered_at = (SELECT MAX(x.administered_at) FROM outcomes_measure x
-                                           WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam)
+                  AND (m.administered_at = (SELECT MAX(x.administered_at) FROM outcomes_measure x
+                                            WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam)
+                       OR m.administered_at = (SELECT MIN(x.administered_at) FROM outcomes_measure x
+                                               WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam))
                 """;
             var rows = await connection.QueryAsync<BamResultDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-            // Two BAMs at the same instant: the later-recorded one wins.
-            results.AddRange(rows.GroupBy(r => r.EnrollmentId).Select(g => g.MaxBy(r => r.MeasureId)!));
+            // Two BAMs at the same instant: the later-recorded one is the latest, the earlier-recorded one the intake.
+            results.AddRange(rows.GroupBy(r => r.EnrollmentId).Select(g =>
+            {
+                var latest = g.OrderBy(r => r.AdministeredAt).ThenBy(r => r.MeasureId).Last();
+                var intake = g.OrderBy(r => r.AdministeredAt).ThenBy(r => r.MeasureId).First();
+                return latest with { Intake = intake };
+            }));
         }
         return results;
     }
