@@ -11,8 +11,8 @@ namespace IopPlatform.Enrollment.Features.Engagement;
 /// Reactions to other modules' facts: a no-show becomes an outreach task for the case manager (info, due within the
 /// program's hours); a PHQ-9 item-9 answer becomes a red <c>safety</c> alert for the clinician and the case manager,
 /// kept apart from dropout alerts. Both use the same one-open-alert-per-enrollment-and-rule key, so a redelivered
-/// notification merges instead of duplicating. A failure is logged, not thrown: the publisher's change is committed and
-/// the drift job still sees the misses.
+/// notification merges instead of duplicating. Both arrive as durable reactions: a failure is logged with its context
+/// and thrown, so <c>platform:deliver-reactions</c> retries until the alert exists.
 /// </summary>
 internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactionsHandler> logger)
     : INotificationHandler<SessionMissed>,
@@ -54,6 +54,7 @@ internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnecti
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Outreach task for the no-show of enrollment {EnrollmentId} at session {SessionId} failed", notification.EnrollmentId, notification.SessionId);
+            throw;
         }
     }
 
@@ -90,6 +91,7 @@ internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnecti
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Safety alert for enrollment {EnrollmentId} (measure {MeasureId}) failed", notification.EnrollmentId, notification.MeasureId);
+            throw;
         }
     }
 

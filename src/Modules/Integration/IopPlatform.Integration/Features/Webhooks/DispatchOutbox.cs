@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.ClinicalNotes.Contracts;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Scheduling.Contracts;
@@ -106,9 +107,11 @@ internal sealed class DispatchOutboxHandler(
         var enrollmentEvents = await mediator.Send(new GetPendingEnrollmentEventsQuery(200), ct);
         var schedulingEvents = await mediator.Send(new GetPendingSchedulingEventsQuery(200), ct);
         var outcomesEvents = await mediator.Send(new GetPendingOutcomesEventsQuery(200), ct);
+        var notesEvents = await mediator.Send(new GetPendingClinicalNotesEventsQuery(200), ct);
         var events = enrollmentEvents.Select(e => new OutboxEvent(e.Id, "enrollment", e.EventType, e.Payload, e.PatientId, e.NotifyUserIds, e.Severity, e.OccurredAt))
             .Concat(schedulingEvents.Select(e => new OutboxEvent(e.Id, "scheduling", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
             .Concat(outcomesEvents.Select(e => new OutboxEvent(e.Id, "outcomes", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
+            .Concat(notesEvents.Select(e => new OutboxEvent(e.Id, "clinical_notes", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
             .ToList();
         if (events.Count == 0)
         {
@@ -203,6 +206,7 @@ internal sealed class DispatchOutboxHandler(
         await mediator.Send(new MarkEnrollmentEventsDispatchedCommand(events.Where(e => e.Source == "enrollment").Select(e => e.Id).ToList()), ct);
         await mediator.Send(new MarkSchedulingEventsDispatchedCommand(events.Where(e => e.Source == "scheduling").Select(e => e.Id).ToList()), ct);
         await mediator.Send(new MarkOutcomesEventsDispatchedCommand(events.Where(e => e.Source == "outcomes").Select(e => e.Id).ToList()), ct);
+        await mediator.Send(new MarkClinicalNotesEventsDispatchedCommand(events.Where(e => e.Source == "clinical_notes").Select(e => e.Id).ToList()), ct);
     }
 
     /// <summary>The minimum necessary: a count, the severity and a link; no patient name and no clinical detail.</summary>
