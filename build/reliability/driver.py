@@ -160,22 +160,26 @@ HALF_WRITTEN = {
 }
 
 
+def fresh_database(engine_arg, work, name):
+    """An empty database for one run: (connection string, engine, SQLite path, PostgreSQL port, PostgreSQL database)."""
+    if engine_arg == "sqlite":
+        path = os.path.join(work, f"{name}.db")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return f"Data Source={path}", "Sqlite", path, None, None
+    pg_port = os.environ.get("IOP_PG_PORT", "5433")
+    database = f"iop_{name}_{uuid.uuid4().hex[:8]}"
+    subprocess.run([PSQL, "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres", "-qc", f'CREATE DATABASE "{database}"'], check=True)
+    return f"Host=127.0.0.1;Port={pg_port};Username=postgres;Password=postgres;Database={database}", "Postgres", None, pg_port, database
+
+
 def crash(args):
     rng = random.Random(args.seed)
     work = f"/tmp/iop-reliability-crash-{args.engine}"
     os.makedirs(work, exist_ok=True)
     port = args.port or (5391 if args.engine == "sqlite" else 5392)
-    if args.engine == "sqlite":
-        path = os.path.join(work, "crash.db")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        cs, engine = f"Data Source={path}", "Sqlite"
-    else:
-        pg_port = os.environ.get("IOP_PG_PORT", "5433")
-        database = f"iop_crash_{uuid.uuid4().hex[:8]}"
-        subprocess.run([PSQL, "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres", "-qc", f'CREATE DATABASE "{database}"'], check=True)
-        cs, engine = f"Host=127.0.0.1;Port={pg_port};Username=postgres;Password=postgres;Database={database}", "Postgres"
+    cs, engine, path, pg_port, database = fresh_database(args.engine, work, "crash")
     api = Api(engine, cs, port, os.path.join(work, "api.log"))
     acked, lock = [], threading.Lock()
     kills = 0
@@ -300,18 +304,7 @@ def reactions(args):
     work = f"/tmp/iop-reliability-reactions-{args.engine}"
     os.makedirs(work, exist_ok=True)
     port = args.port or (5394 if args.engine == "sqlite" else 5395)
-    database = pg_port = path = None
-    if args.engine == "sqlite":
-        path = os.path.join(work, "reactions.db")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        cs, engine = f"Data Source={path}", "Sqlite"
-    else:
-        pg_port = os.environ.get("IOP_PG_PORT", "5433")
-        database = f"iop_reactions_{uuid.uuid4().hex[:8]}"
-        subprocess.run([PSQL, "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres", "-qc", f'CREATE DATABASE "{database}"'], check=True)
-        cs, engine = f"Host=127.0.0.1;Port={pg_port};Username=postgres;Password=postgres;Database={database}", "Postgres"
+    cs, engine, path, pg_port, database = fresh_database(args.engine, work, "reactions")
     db = Db(engine, path, pg_port, database)
     receiver = Receiver()
     api = Api(engine, cs, port, os.path.join(work, "api.log"))
