@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Reactions;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Features.Engagement;
@@ -111,8 +112,8 @@ public abstract class ReactionFaultTests<TApi>(TApi api) : ReactionTest<TApi>(ap
         var pending = await Reaction("EnrollmentActivated", enrollment.Id);
         Assert.Equal(("pending", 1), (pending.Status, pending.Attempts));
         Assert.Contains("injected fault in EnrollmentReactionsHandler", pending.LastError, StringComparison.Ordinal);
-        var stuck = await (await Api.Admin().GetAsync("/api/v1/reactions?stuckOnly=true", Ct)).Read<List<PendingReaction>>();
-        Assert.Contains(stuck, r => r.OrderingKey == enrollment.Id && r.NotificationType.EndsWith(".EnrollmentActivated", StringComparison.Ordinal) && r.Stuck);
+        var stuck = await (await Api.Admin().GetAsync("/api/v1/reactions?stuckOnly=true&limit=200", Ct)).Read<CursorPage<PendingReaction>>();
+        Assert.Contains(stuck.Items, r => r.OrderingKey == enrollment.Id && r.NotificationType.EndsWith(".EnrollmentActivated", StringComparison.Ordinal) && r.Stuck);
         var health = await (await Api.Anonymous().GetAsync("/health/ready", Ct)).Read<JsonElement>();
         Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("reactions").GetProperty("status").GetString());
 
@@ -126,7 +127,8 @@ public abstract class ReactionFaultTests<TApi>(TApi api) : ReactionTest<TApi>(ap
         Assert.Equal(booked, await BookedFutureSessions(enrollment.Id));
         Assert.Equal(0, await DuplicateBookings(enrollment.Id));
         Assert.Equal(("done", 1), ((await Reaction("EnrollmentActivated", enrollment.Id)).Status, (await Reaction("EnrollmentActivated", enrollment.Id)).Attempts));
-        Assert.DoesNotContain(await (await Api.Admin().GetAsync("/api/v1/reactions", Ct)).Read<List<PendingReaction>>(), r => r.OrderingKey == enrollment.Id);
+        Assert.DoesNotContain((await (await Api.Admin().GetAsync("/api/v1/reactions?limit=200", Ct)).Read<CursorPage<PendingReaction>>()).Items, r => r.OrderingKey == enrollment.Id);
+        await (await Api.Admin().GetAsync("/api/v1/reactions?cursor=not-a-cursor", Ct)).Problem(HttpStatusCode.BadRequest);
     }
 
     [Fact]

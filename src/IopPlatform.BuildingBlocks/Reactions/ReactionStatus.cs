@@ -1,6 +1,8 @@
 using Dapper;
 using FluentValidation;
+using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -38,32 +40,40 @@ public sealed record PendingReaction
     public required DateTimeOffset NextAttemptAt { get; init; }
 }
 
-/// <summary>Pending reactions, oldest first.</summary>
+/// <summary>Pending reactions, oldest first, a page at a time.</summary>
 /// <param name="StuckOnly">Only those that failed <c>Reactions:StuckAfterAttempts</c> times or more.</param>
-/// <param name="Limit">At most this many (1–500).</param>
-public sealed record ListPendingReactionsQuery(bool StuckOnly, int Limit) : IRequest<IReadOnlyList<PendingReaction>>;
+/// <param name="Limit">Page size (1–200).</param>
+/// <param name="Cursor">The previous page's <c>nextCursor</c>.</param>
+public sealed record ListPendingReactionsQuery(bool StuckOnly, int Limit, string? Cursor) : IRequest<CursorPage<PendingReaction>>;
 
 internal sealed class ListPendingReactionsValidator : AbstractValidator<ListPendingReactionsQuery>
 {
-    public ListPendingReactionsValidator() => RuleFor(x => x.Limit).InclusiveBetween(1, 500);
+    public ListPendingReactionsValidator()
+    {
+        RuleFor(x => x.Limit).InclusiveBetween(1, Http.Cursor.MaxLimit);
+        RuleFor(x => x.Cursor).Must(c => c is null || SequenceCursor.Decode(c) is not null).WithMessage("cursor is not a cursor this list gave out.");
+    }
 }
 
 internal sealed class ListPendingReactionsHandler(IDbConnectionFactory db, ISqlDialect dialect, ReactionOptions options)
-    : IRequestHandler<ListPendingReactionsQuery, IReadOnlyList<PendingReaction>>
+    : IRequestHandler<ListPendingReactionsQuery, CursorPage<PendingReaction>>
 {
     private const string Pending = """
-        SELECT id, notification_type AS NotificationType, ordering_key AS OrderingKey, attempts, last_error AS LastError,
+        SELECT seq, id, notification_type AS NotificationType, ordering_key AS OrderingKey, attempts, last_error AS LastError,
                created_at AS CreatedAt, next_attempt_at AS NextAttemptAt
-        FROM platform_reaction_outbox WHERE status = 'pending' AND attempts >= @MinAttempts ORDER BY seq
+        FROM platform_reaction_outbox WHERE status = 'pending' AND attempts >= @MinAttempts AND seq > @After ORDER BY seq
         """;
 
-    public async Task<IReadOnlyList<PendingReaction>> Handle(ListPendingReactionsQuery request, CancellationToken cancellationToken)
+    public async Task<CursorPage<PendingReaction>> Handle(ListPendingReactionsQuery request, CancellationToken cancellationToken)
     {
         var stuckAfter = Math.Max(1, options.StuckAfterAttempts);
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"{Pending} {dialect.Limit("@Limit")}", new { MinAttempts = request.StuckOnly ? stuckAfter : 0, request.Limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new PendingReaction
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"{Pending} {dialect.Limit("@Take")}",
+            new { MinAttempts = request.StuckOnly ? stuckAfter : 0, After = SequenceCursor.Decode(request.Cursor) ?? 0, Take = request.Limit + 1 },
+            cancellationToken: cancellationToken))).AsList();
+        var page = rows.Take(request.Limit).ToList();
+        var items = page.Select(r => new PendingReaction
         {
             Id = r.Id,
             NotificationType = r.NotificationType.Split(',')[0],
@@ -74,10 +84,13 @@ internal sealed class ListPendingReactionsHandler(IDbConnectionFactory db, ISqlD
             CreatedAt = r.CreatedAt,
             NextAttemptAt = r.NextAttemptAt,
         }).ToList();
+        return new CursorPage<PendingReaction>(items, rows.Count > request.Limit ? SequenceCursor.Encode(page[^1].Seq) : null);
     }
 
     private sealed class Row
     {
+        public long Seq { get; init; }
+
         public Guid Id { get; init; }
 
         public string NotificationType { get; init; } = string.Empty;
@@ -127,8 +140,8 @@ public static class ReactionEndpoints
 
     public static IEndpointRouteBuilder MapReactionEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/reactions", (IMediator mediator, CancellationToken ct, bool stuckOnly = false, int limit = 100) =>
-                mediator.Send(new ListPendingReactionsQuery(stuckOnly, limit), ct))
+        api.MapGet("/reactions", (IMediator mediator, CancellationToken ct, bool stuckOnly = false, int limit = Http.Cursor.DefaultLimit, string? cursor = null) =>
+                mediator.Send(new ListPendingReactionsQuery(stuckOnly, limit, cursor), ct))
             .WithTags(Tag)
             .RequireRoles(Roles.Admin)
             .WithName("ListPendingReactions")
@@ -136,9 +149,9 @@ public static class ReactionEndpoints
             .WithDescription(
                 "Cross-module reactions (a booking on admission, a safety alert, alerts closed at discharge) are written with the change " +
                 "and delivered by the job platform:deliver-reactions, retried with backoff until every handler succeeded. This lists those " +
-                "still pending, oldest first, with attempts and the last error; stuckOnly=true keeps those that failed " +
+                "still pending, oldest first, a page at a time, with attempts and the last error; stuckOnly=true keeps those that failed " +
                 "Reactions:StuckAfterAttempts times or more. No payloads. Admin only.")
-            .Produces<IReadOnlyList<PendingReaction>>()
+            .Produces<CursorPage<PendingReaction>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -129,6 +129,8 @@ internal static class IlScan
         {
             type = type.DeclaringType!;
         }
-        return $"{type.FullName}.{(method.DeclaringType == type ? method.Name : method.DeclaringType!.Name)}";
+        var name = method.DeclaringType == type ? method.Name : method.DeclaringType!.Name;
+        // "<Handle>d__10" (an async method's state machine) or "<>c" (lambdas): the method's own name where it shows.
+        return $"{type.FullName}.{(name.StartsWith('<') && name.IndexOf('>', StringComparison.Ordinal) > 1 ? name[1..name.IndexOf('>', StringComparison.Ordinal)] : name)}";
     }
 }
