@@ -22,64 +22,43 @@ public abstract class RestartTests<TApi>(TApi api) : AlertsTest<TApi>(api)
     [Fact]
     public async Task Open_alert_and_undelivered_webhook_survive_a_host_restart_and_are_delivered_once()
     {
-        var first = new TApi { KeepDatabase = true };
-        var firstRunning = true;
-        TApi? second = null;
-        try
-        {
-            await first.InitializeAsync();
-            Host = first;
-            var port = WebhookReceiver.FreePort();
-            var (programId, groupId) = await ProgramWithDailyGroup();
-            var enrollment = await ActiveEnrollment(programId, "Dana", "cm-1");
-            var partner = await first.PartnerClientAsync();
-            await Consent(enrollment.PatientId, partner.ClientId);
-            await (await partner.Http.PostJson("/api/v1/webhook-subscriptions", new { url = $"http://127.0.0.1:{port}/hook", events = new[] { "alert.raised" } }))
-                .Read<WebhookSubscriptionDto>(HttpStatusCode.Created);
+        var port = WebhookReceiver.FreePort();
+        var alertId = Guid.Empty;
+        await AcrossRestart<TApi, TApi>(
+            async first =>
+            {
+                var (programId, groupId) = await ProgramWithDailyGroup();
+                var enrollment = await ActiveEnrollment(programId, "Dana", "cm-1");
+                var partner = await first.PartnerClientAsync();
+                await Consent(enrollment.PatientId, partner.ClientId);
+                await (await partner.Http.PostJson("/api/v1/webhook-subscriptions", new { url = $"http://127.0.0.1:{port}/hook", events = new[] { "alert.raised" } }))
+                    .Read<WebhookSubscriptionDto>(HttpStatusCode.Created);
 
-            // Monday missed: the outreach alert is raised; its delivery fails because nothing listens on the port yet.
-            var session = (await Sessions(groupId))[0];
-            first.Clock.SetUtcNow(session.EndsAt.AddHours(3));
-            await FlagMissedSessions();
-            var alertId = Assert.Single(await Rows<Guid>("SELECT id FROM engagement_alert WHERE enrollment_id = @Id AND status = 'open'", new { enrollment.Id }));
-            await Run(new DispatchOutboxCommand());
-            var failed = Assert.Single(await Rows<DeliveryRow>("SELECT status, attempts FROM integration_webhook_delivery"));
-            Assert.NotEqual("delivered", failed.Status);
-            Assert.Equal(1, failed.Attempts);
-            var stoppedAt = first.Clock.GetUtcNow();
-            firstRunning = false;
-            await first.DisposeAsync();
-
+                // Monday missed: the outreach alert is raised; its delivery fails because nothing listens on the port yet.
+                var session = (await Sessions(groupId))[0];
+                first.Clock.SetUtcNow(session.EndsAt.AddHours(3));
+                await FlagMissedSessions();
+                alertId = Assert.Single(await Rows<Guid>("SELECT id FROM engagement_alert WHERE enrollment_id = @Id AND status = 'open'", new { enrollment.Id }));
+                await Run(new DispatchOutboxCommand());
+                var failed = Assert.Single(await Rows<DeliveryRow>("SELECT status, attempts FROM integration_webhook_delivery"));
+                Assert.NotEqual("delivered", failed.Status);
+                Assert.Equal(1, failed.Attempts);
+            },
             // A new process on the same database, after the retry backoff, with the receiver now up.
-            second = new TApi();
-            second.UseExistingDatabase(first.ConnectionString, dropOnDispose: true);
-            await second.InitializeAsync();
-            second.Clock.SetUtcNow(stoppedAt.AddMinutes(5));
-            Host = second;
-            var alert = await (await CaseManager("cm-1").GetAsync($"/api/v1/alerts/{alertId}", Ct)).Read<AlertDtoLite>();
-            Assert.Equal("open", alert.Status);
-            await using var receiver = new WebhookReceiver(port);
-            await Run(new DispatchOutboxCommand());
-            await Run(new DispatchOutboxCommand());
-            var delivered = Assert.Single(receiver.Requests);
-            Assert.Contains(alertId.ToString(), delivered.Body, StringComparison.Ordinal);
-            Assert.Equal(204, delivered.AnsweredWith);
-            var row = Assert.Single(await Rows<DeliveryRow>("SELECT status, attempts FROM integration_webhook_delivery"));
-            Assert.Equal(("delivered", 2), (row.Status, row.Attempts));
-        }
-        finally
-        {
-            Host = Api;
-            if (firstRunning)
+            TimeSpan.FromMinutes(5),
+            async _ =>
             {
-                first.KeepDatabase = false;
-                await first.DisposeAsync();
-            }
-            if (second is not null)
-            {
-                await second.DisposeAsync();
-            }
-        }
+                var alert = await (await CaseManager("cm-1").GetAsync($"/api/v1/alerts/{alertId}", Ct)).Read<AlertDtoLite>();
+                Assert.Equal("open", alert.Status);
+                await using var receiver = new WebhookReceiver(port);
+                await Run(new DispatchOutboxCommand());
+                await Run(new DispatchOutboxCommand());
+                var delivered = Assert.Single(receiver.Requests);
+                Assert.Contains(alertId.ToString(), delivered.Body, StringComparison.Ordinal);
+                Assert.Equal(204, delivered.AnsweredWith);
+                var row = Assert.Single(await Rows<DeliveryRow>("SELECT status, attempts FROM integration_webhook_delivery"));
+                Assert.Equal(("delivered", 2), (row.Status, row.Attempts));
+            });
     }
 
     public sealed record AlertDtoLite(Guid Id, string Status);

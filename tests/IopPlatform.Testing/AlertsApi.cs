@@ -155,6 +155,51 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
         await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, Ct);
     }
 
+    /// <summary>
+    /// Runs <paramref name="beforeStop"/> on a host of its own, stops that host, then runs <paramref name="afterRestart"/>
+    /// on a new host on the same database whose clock starts <paramref name="pause"/> after the stop: what survives is
+    /// only what the database holds.
+    /// </summary>
+    protected async Task AcrossRestart<TFirst, TSecond>(Func<TFirst, Task> beforeStop, TimeSpan pause, Func<TSecond, Task> afterRestart)
+        where TFirst : AlertsApi, new()
+        where TSecond : AlertsApi, new()
+    {
+        ArgumentNullException.ThrowIfNull(beforeStop);
+        ArgumentNullException.ThrowIfNull(afterRestart);
+        var first = new TFirst { KeepDatabase = true };
+        var firstRunning = true;
+        TSecond? second = null;
+        try
+        {
+            await first.InitializeAsync();
+            Host = first;
+            await beforeStop(first);
+            var stoppedAt = first.Clock.GetUtcNow();
+            firstRunning = false;
+            await first.DisposeAsync();
+
+            second = new TSecond();
+            second.UseExistingDatabase(first.ConnectionString, dropOnDispose: true);
+            await second.InitializeAsync();
+            second.Clock.SetUtcNow(stoppedAt + pause);
+            Host = second;
+            await afterRestart(second);
+        }
+        finally
+        {
+            Host = Api;
+            if (firstRunning)
+            {
+                first.KeepDatabase = false;
+                await first.DisposeAsync();
+            }
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
+    }
+
     protected static Task<HttpResponseMessage> Post(HttpClient client, string url, int? version, object? body = null) => Send(client, HttpMethod.Post, url, version, body);
 
     protected static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string url, int? version, object? body = null)

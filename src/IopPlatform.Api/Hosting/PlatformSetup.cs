@@ -2,6 +2,7 @@ using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Messaging;
+using IopPlatform.BuildingBlocks.Reactions;
 
 namespace IopPlatform.Api.Hosting;
 
@@ -18,7 +19,9 @@ internal static class PlatformSetup
         builder.AddAuth();
         var modules = ModuleCatalog.AddModules(services, builder.Configuration);
         services.AddIopAudit();
-        services.AddIopMediator(modules.Select(m => m.Assembly), typeof(AuditBehavior<,>));
+        services.AddReactions(builder.Configuration);
+        // The fast path of reactions outside the audit: a reaction's handlers are not part of the caller's request.
+        services.AddIopMediator(modules.Select(m => m.Assembly), ReactionRegistration.FastPathBehaviour, typeof(AuditBehavior<,>));
         builder.AddHangfireJobs();
         builder.AddSwagger();
         builder.AddHealth();
@@ -47,6 +50,7 @@ internal static class PlatformSetup
         app.UseHangfireJobs();
         var api = app.MapGroup("/api/v1");
         api.MapAuditEndpoints();
+        api.MapReactionEndpoints();
         ModuleCatalog.MapModules(api);
     }
 }

@@ -135,3 +135,34 @@ namespace IopPlatform.Architecture.Tests.Samples.Sql
         }
     }
 }
+
+namespace IopPlatform.Architecture.Tests.Samples.Reactions
+{
+    using System.Data.Common;
+    using IopPlatform.BuildingBlocks.Reactions;
+
+    public sealed record SampleBooked(Guid Id) : INotification;
+
+    public sealed record SampleNoted(Guid Id) : INotification;
+
+    public sealed record SampleEnded(Guid Id) : INotification;
+
+    public sealed class SampleBookingListener : INotificationHandler<SampleBooked>, INotificationHandler<SampleEnded>
+    {
+        public Task Handle(SampleBooked notification, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task Handle(SampleEnded notification, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Publishes a handled notification in memory only (bad), an unhandled one (fine), one durably (good), one untyped (bad).</summary>
+    public sealed class SamplePublisher(IMediator mediator, IReactionOutbox reactions)
+    {
+        public async Task Run(DbConnection connection, DbTransaction tx, INotification unknown)
+        {
+            await mediator.Publish(new SampleBooked(Guid.NewGuid()));
+            await mediator.Publish(new SampleNoted(Guid.NewGuid()));
+            await reactions.EnqueueAsync(connection, tx, new SampleEnded(Guid.NewGuid()), Guid.NewGuid(), CancellationToken.None);
+            await mediator.Publish(unknown);
+        }
+    }
+}

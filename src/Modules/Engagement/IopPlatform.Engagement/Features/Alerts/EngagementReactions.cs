@@ -10,8 +10,9 @@ namespace IopPlatform.Engagement.Features.Alerts;
 /// <summary>
 /// Reactions to other modules' facts: a PHQ-9 item-9 answer becomes a red <c>safety</c> alert for the clinician and the
 /// case manager, kept apart from dropout alerts, under the one-open-alert-per-enrollment-and-rule key, so a redelivered
-/// notification merges instead of duplicating. (No-shows: <see cref="NoShowOutreachHandler"/>.) A failure is logged,
-/// not thrown: the publisher's change is committed.
+/// notification merges instead of duplicating. (No-shows: <see cref="NoShowOutreachHandler"/>.) It arrives as a durable
+/// reaction: a failure is logged with its context and thrown, so <c>platform:deliver-reactions</c> retries until the
+/// alert exists.
 /// </summary>
 internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactionsHandler> logger)
     : INotificationHandler<SafetyConcernRaised>
@@ -49,6 +50,7 @@ internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnecti
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Safety alert for enrollment {EnrollmentId} (measure {MeasureId}) failed", notification.EnrollmentId, notification.MeasureId);
+            throw;
         }
     }
 

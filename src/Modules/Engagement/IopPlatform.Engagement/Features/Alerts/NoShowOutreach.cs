@@ -89,8 +89,9 @@ internal sealed class NoShowOutreachHandler(IMediator mediator, IDbConnectionFac
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The drift job raises the task on its next run from the recorded miss.
+            // Thrown so platform:deliver-reactions retries; the drift job would also raise it from the recorded miss.
             logger.LogError(ex, "Outreach task for the no-show of enrollment {EnrollmentId} at session {SessionId} failed", notification.EnrollmentId, notification.SessionId);
+            throw;
         }
     }
 }

@@ -3,6 +3,7 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Reactions;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Features.Programs;
@@ -168,7 +169,7 @@ internal sealed class DischargeEnrollmentValidator : AbstractValidator<Discharge
     }
 }
 
-internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator)
+internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator, IReactionOutbox reactions)
     : IRequestHandler<ScreenEnrollmentRequest, EnrollmentDto>,
       IRequestHandler<AdmitEnrollmentRequest, EnrollmentDto>,
       IRequestHandler<SimpleTransitionRequest, EnrollmentDto>,
@@ -291,9 +292,9 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
             await EnrollmentStore.AddHistoryAsync(connection, transaction, row.Id, Codes.Of(from), row.Status, caller.ActorId, caller.ActorType, now, reason, ct);
             await EnrollmentOutbox.WriteAsync(connection, transaction, EnrollmentEvents.StatusChanged, row.Id, row.PatientId,
                 new { enrollmentId = row.Id, patientId = row.PatientId, programId = row.ProgramId, from = Codes.Of(from), to = row.Status, occurredAt = now }, now, ct);
+            await EnqueueReactionsAsync(connection, transaction, row, from, to, now, request, ct);
             await transaction.CommitAsync(ct);
         }
-        await PublishAsync(row, from, to, now, request, ct);
         return await EnrollmentStore.ToDtoAsync(connection, await EnrollmentStore.GetRowAsync(connection, row.Id, ct), ct);
     }
 
@@ -307,19 +308,24 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
         return conflict;
     }
 
-    /// <summary>After the commit: a handler that fails must not undo a transition that already happened.</summary>
-    private async Task PublishAsync(EnrollmentRow row, EnrollmentStatus from, EnrollmentStatus to, DateTimeOffset now, TransitionRequest request, CancellationToken ct)
+    /// <summary>
+    /// In the transition's transaction: the reactions (bookings, alerts closed) exist exactly when the transition does and
+    /// are delivered after the commit, so a handler that fails can neither undo the transition nor be lost.
+    /// </summary>
+    private async Task EnqueueReactionsAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, EnrollmentRow row, EnrollmentStatus from, EnrollmentStatus to,
+        DateTimeOffset now, TransitionRequest request, CancellationToken ct)
     {
         if (from != to)
         {
-            await mediator.Publish(new EnrollmentStatusChanged(row.Id, row.PatientId, row.ProgramId, from, to, now, caller.ActorId), ct);
+            await reactions.EnqueueAsync(connection, tx, new EnrollmentStatusChanged(row.Id, row.PatientId, row.ProgramId, from, to, now, caller.ActorId), row.Id, ct);
         }
         switch (request)
         {
             case AdmitEnrollmentRequest:
                 var program = await mediator.Send(new GetProgramQuery(row.ProgramId), ct)
                     ?? throw new InvalidOperationException($"Program {row.ProgramId} of enrollment {row.Id} vanished.");
-                await mediator.Publish(
+                await reactions.EnqueueAsync(connection, tx,
                     new EnrollmentActivated(
                         row.Id,
                         row.PatientId,
@@ -330,19 +336,20 @@ internal sealed class TransitionHandler(IDbConnectionFactory db, TimeProvider cl
                         row.RequiredHoursPerWeek ?? program.RequiredHoursPerWeekAdult,
                         program.CoreGroupIds,
                         now),
+                    row.Id,
                     ct);
                 break;
             case SimpleTransitionRequest { Verb: Transitions.Hold }:
-                await mediator.Publish(new EnrollmentOnHold(row.Id, row.PatientId, row.ProgramId, now), ct);
+                await reactions.EnqueueAsync(connection, tx, new EnrollmentOnHold(row.Id, row.PatientId, row.ProgramId, now), row.Id, ct);
                 break;
             case SimpleTransitionRequest { Verb: Transitions.Resume }:
-                await mediator.Publish(new EnrollmentResumed(row.Id, row.PatientId, row.ProgramId, now), ct);
+                await reactions.EnqueueAsync(connection, tx, new EnrollmentResumed(row.Id, row.PatientId, row.ProgramId, now), row.Id, ct);
                 break;
             case DischargeEnrollmentRequest discharge:
-                await mediator.Publish(new EnrollmentDischarged(row.Id, row.PatientId, row.ProgramId, row.DischargeDate!.Value, discharge.Reason, row.ClinicianOverrideReason is not null, now), ct);
+                await reactions.EnqueueAsync(connection, tx, new EnrollmentDischarged(row.Id, row.PatientId, row.ProgramId, row.DischargeDate!.Value, discharge.Reason, row.ClinicianOverrideReason is not null, now), row.Id, ct);
                 break;
             case SimpleTransitionRequest { Verb: Transitions.Cancel }:
-                await mediator.Publish(new EnrollmentCancelled(row.Id, row.PatientId, row.ProgramId, now), ct);
+                await reactions.EnqueueAsync(connection, tx, new EnrollmentCancelled(row.Id, row.PatientId, row.ProgramId, now), row.Id, ct);
                 break;
         }
     }

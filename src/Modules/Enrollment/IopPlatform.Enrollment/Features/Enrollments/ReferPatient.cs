@@ -4,6 +4,7 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Reactions;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
@@ -43,7 +44,7 @@ internal sealed class ReferPatientValidator : AbstractValidator<ReferPatientRequ
     }
 }
 
-internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator)
+internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, IMediator mediator, IReactionOutbox reactions)
     : IRequestHandler<ReferPatientRequest, EnrollmentDto>
 {
     private const string PatientReferrer = "SELECT id, created_by_api_client_id AS CreatedByApiClientId FROM enrollment_patient WHERE id = @PatientId";
@@ -82,10 +83,11 @@ internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider 
         {
             await EnrollmentStore.InsertAsync(connection, transaction, row, cancellationToken);
             await EnrollmentStore.AddHistoryAsync(connection, transaction, row.Id, null, row.Status, caller.ActorId, caller.ActorType, now, request.Reason, cancellationToken);
+            await reactions.EnqueueAsync(connection, transaction,
+                new EnrollmentStatusChanged(row.Id, row.PatientId, row.ProgramId, null, EnrollmentStatus.Referred, now, caller.ActorId), row.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         audit.TouchedPatient(row.PatientId);
-        await mediator.Publish(new EnrollmentStatusChanged(row.Id, row.PatientId, row.ProgramId, null, EnrollmentStatus.Referred, now, caller.ActorId), cancellationToken);
         return await EnrollmentStore.ToDtoAsync(connection, await EnrollmentStore.GetRowAsync(connection, row.Id, cancellationToken), cancellationToken);
     }
 

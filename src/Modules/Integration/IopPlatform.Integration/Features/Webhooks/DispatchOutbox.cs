@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.ClinicalNotes.Contracts;
 using IopPlatform.Engagement.Contracts;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
@@ -108,10 +109,12 @@ internal sealed class DispatchOutboxHandler(
         var schedulingEvents = await mediator.Send(new GetPendingSchedulingEventsQuery(200), ct);
         var outcomesEvents = await mediator.Send(new GetPendingOutcomesEventsQuery(200), ct);
         var engagementEvents = await mediator.Send(new GetPendingEngagementEventsQuery(200), ct);
+        var notesEvents = await mediator.Send(new GetPendingClinicalNotesEventsQuery(200), ct);
         var events = enrollmentEvents.Select(e => new OutboxEvent(e.Id, "enrollment", e.EventType, e.Payload, e.PatientId, e.NotifyUserIds, e.Severity, e.OccurredAt))
             .Concat(schedulingEvents.Select(e => new OutboxEvent(e.Id, "scheduling", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
             .Concat(outcomesEvents.Select(e => new OutboxEvent(e.Id, "outcomes", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
             .Concat(engagementEvents.Select(e => new OutboxEvent(e.Id, "engagement", e.EventType, e.Payload, e.PatientId, e.NotifyUserIds, e.Severity, e.OccurredAt)))
+            .Concat(notesEvents.Select(e => new OutboxEvent(e.Id, "clinical_notes", e.EventType, e.Payload, PayloadJson.ReadGuid(e.Payload, "patientId"), [], null, e.OccurredAt)))
             .ToList();
         if (events.Count == 0)
         {
@@ -202,6 +205,7 @@ internal sealed class DispatchOutboxHandler(
         await mediator.Send(new MarkSchedulingEventsDispatchedCommand(events.Where(e => e.Source == "scheduling").Select(e => e.Id).ToList()), ct);
         await mediator.Send(new MarkOutcomesEventsDispatchedCommand(events.Where(e => e.Source == "outcomes").Select(e => e.Id).ToList()), ct);
         await mediator.Send(new MarkEngagementEventsDispatchedCommand(events.Where(e => e.Source == "engagement").Select(e => e.Id).ToList()), ct);
+        await mediator.Send(new MarkClinicalNotesEventsDispatchedCommand(events.Where(e => e.Source == "clinical_notes").Select(e => e.Id).ToList()), ct);
     }
 
     /// <summary>The minimum necessary: a count, the severity and a link; no patient name and no clinical detail.</summary>

@@ -3,6 +3,7 @@ using FluentValidation;
 using FluentValidation.Results;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Reactions;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Outcomes.Contracts;
 using MediatR;
@@ -49,6 +50,7 @@ internal sealed class SubmitMeasureValidator : AbstractValidator<SubmitMeasureRe
 internal sealed class SubmitMeasureHandler(
     IDbConnectionFactory db,
     IMediator mediator,
+    IReactionOutbox reactions,
     TimeProvider clock,
     ICurrentCaller caller,
     IAuditScope audit,
@@ -95,7 +97,6 @@ internal sealed class SubmitMeasureHandler(
             RecordedBy = caller.ActorId,
             RecordedAt = now,
         };
-        SafetyConcernRaised? safety = null;
         MeasureRow? baseline;
         await using (var connection = await db.OpenAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -105,10 +106,12 @@ internal sealed class SubmitMeasureHandler(
             await OutcomesOutbox.WriteAsync(connection, transaction, OutcomesOutbox.MeasureScored, row.Id, scored, now, cancellationToken);
             if (score.SafetyConcern)
             {
-                safety = new SafetyConcernRaised(Guid.CreateVersion7(), row.EnrollmentId, row.PatientId, row.Id, body.Answers![8],
+                var safety = new SafetyConcernRaised(Guid.CreateVersion7(), row.EnrollmentId, row.PatientId, row.Id, body.Answers![8],
                     profile.CaseManagerId, profile.PrimaryCounsellorId, now);
                 await connection.ExecuteAsync(new CommandDefinition(InsertAlert, safety, transaction, cancellationToken: cancellationToken));
                 await OutcomesOutbox.WriteAsync(connection, transaction, OutcomesOutbox.SafetyAlertRaised, safety.AlertId, safety, now, cancellationToken);
+                // The case manager's safety alert (Engagement) must survive a crash right after this commit.
+                await reactions.EnqueueAsync(connection, transaction, safety, row.EnrollmentId, cancellationToken);
             }
             var baselines = await connection.QueryAsync<MeasureRow>(new CommandDefinition(
                 SelectBaseline, new { row.EnrollmentId, Instrument = instrument }, transaction, cancellationToken: cancellationToken));
@@ -117,10 +120,6 @@ internal sealed class SubmitMeasureHandler(
         }
         // Announced only once it is durable; the outbox rows carry it if this process stops here.
         await mediator.Publish(new MeasureScored(row.Id, row.EnrollmentId, row.PatientId, instrument, score.Total, score.Band, score.Flags, row.AdministeredAt), cancellationToken);
-        if (safety is not null)
-        {
-            await mediator.Publish(safety, cancellationToken);
-        }
         return row.ToDto(baseline);
     }
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Reactions;
 using IopPlatform.Scheduling.Contracts;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Outbox;
@@ -20,7 +21,7 @@ internal sealed record FlagMissedSessionsCommand : IRequest<Unit>;
 /// the session is flagged "attendance not taken" instead of marking the whole roster absent.
 /// </summary>
 internal sealed class FlagMissedSessionsHandler(
-    IDbConnectionFactory db, ISqlDialect dialect, IMediator mediator, TimeProvider clock, SchedulingOptions options, ILogger<FlagMissedSessionsHandler> logger)
+    IDbConnectionFactory db, ISqlDialect dialect, IReactionOutbox reactions, TimeProvider clock, SchedulingOptions options, ILogger<FlagMissedSessionsHandler> logger)
     : IRequestHandler<FlagMissedSessionsCommand, Unit>
 {
     private const string Candidates = """
@@ -98,16 +99,14 @@ internal sealed class FlagMissedSessionsHandler(
                         sessionStartsAt = evt.SessionStartsAt,
                         sessionEndsAt = evt.SessionEndsAt,
                     }, now, cancellationToken);
+                    // The outreach task it causes (Engagement) is delivered after the commit, and again until it succeeds.
+                    await reactions.EnqueueAsync(connection, tx, evt, evt.EnrollmentId, cancellationToken);
                     missed.Add(evt);
                 }
                 await connection.ExecuteAsync(new CommandDefinition(MarkChecked, new { SessionId = session.Id, Now = now }, tx, cancellationToken: cancellationToken));
                 await tx.CommitAsync(cancellationToken);
             }
             marked += missed.Count;
-            foreach (var evt in missed)
-            {
-                await mediator.Publish(evt, cancellationToken);
-            }
         }
         if (marked > 0)
         {
