@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Reactions;
 using MediatR;
 
@@ -64,6 +65,14 @@ internal static partial class ReactionPaths
         var reader = new Regex($@"(?<!\bDELETE\s+)\bFROM\s+{Regex.Escape(table)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         return strings.Any(s => reader.IsMatch(s));
     }
+
+    /// <summary>
+    /// Table names an assembly hands to the shared outbox reader <see cref="StaffOutbox.PendingAsync"/>: the string
+    /// constants of every assembly that calls it (the reader's SQL is built from the name, so no literal FROM exists).
+    /// </summary>
+    public static IReadOnlySet<string> ReadThroughSharedReader(IEnumerable<Assembly> assemblies) =>
+        assemblies.Where(a => IlScan.Calls(a).Any(c => c.Callee is MethodInfo { Name: nameof(StaffOutbox.PendingAsync) } m && m.DeclaringType == typeof(StaffOutbox)))
+            .SelectMany(IlScan.Strings).ToHashSet(StringComparer.Ordinal);
 
     private static Type? NotificationOf(MethodInfo method) =>
         method.IsGenericMethod ? method.GetGenericArguments()[0] : method.GetParameters().FirstOrDefault()?.ParameterType;
