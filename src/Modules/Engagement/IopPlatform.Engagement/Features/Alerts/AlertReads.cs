@@ -97,10 +97,10 @@ internal sealed record AlertDto
     /// <summary>Program.</summary>
     public required Guid ProgramId { get; init; }
 
-    /// <summary><c>drift</c>, <c>outreach_task</c> or <c>safety</c>.</summary>
+    /// <summary><c>drift</c> (dropout risk, from attendance patterns), <c>outreach_task</c> (one per no-show) or <c>safety</c> (PHQ-9 item 9).</summary>
     public required string AlertType { get; init; }
 
-    /// <summary>Rule code, e.g. <c>consecutive_missed</c>, <c>no_show_outreach</c>, <c>safety</c>.</summary>
+    /// <summary>The rule that raised it: <c>consecutive_missed</c>, <c>no_recent_attendance</c>, <c>attendance_ratio</c>, <c>no_show_outreach</c> or <c>safety</c>.</summary>
     public required string Rule { get; init; }
 
     /// <summary><c>info</c>, <c>amber</c> or <c>red</c>.</summary>
@@ -109,13 +109,13 @@ internal sealed record AlertDto
     /// <summary><c>open</c>, <c>acknowledged</c>, <c>outreach_attempted</c>, <c>escalated</c>, <c>resolved</c>.</summary>
     public required string Status { get; init; }
 
-    /// <summary>Tasks and flags: discharge_review, below_intensity, billing_risk, level_of_care_review.</summary>
+    /// <summary>Tasks the alert carries: <c>discharge_review</c> (red attendance alerts; never an automatic discharge). Clinical flags are on the review list.</summary>
     public required IReadOnlyList<string> Flags { get; init; }
 
     /// <summary>The rule's basis and numbers.</summary>
     public required string Basis { get; init; }
 
-    /// <summary>The rule's inputs at the latest evaluation that changed the alert.</summary>
+    /// <summary>The rule's inputs at the latest evaluation that changed the alert; each evaluation's own inputs and evidence are on its history row.</summary>
     public required JsonElement Inputs { get; init; }
 
     /// <summary>The sessions, drug tests and measures the alert rests on.</summary>
