@@ -361,7 +361,6 @@ internal sealed class AlertReadHandler(IDbConnectionFactory db, ISqlDialect dial
         {
             throw new ForbiddenException("Case managers and clinicians see their own alerts; supervisors and admins see anyone's.");
         }
-        var after = Cursor.Decode(request.Cursor);
         var filters = new List<string>
         {
             "(case_manager_id = @UserId OR clinician_id = @UserId OR (supervisor_id = @UserId AND status = 'escalated'))",
@@ -375,22 +374,28 @@ internal sealed class AlertReadHandler(IDbConnectionFactory db, ISqlDialect dial
         {
             filters.Add("program_id = @ProgramId");
         }
+        return await AlertPages.ReadAsync(db, dialect, audit, filters, new { request.UserId, request.Status, request.Severity, request.ProgramId }, newestFirst: false, request.Limit, request.Cursor, cancellationToken);
+    }
+}
+
+/// <summary>A keyset page of alerts (by id) under the given filters; every patient on the page is recorded in the audit trail.</summary>
+internal static class AlertPages
+{
+    public static async Task<CursorPage<AlertDto>> ReadAsync(
+        IDbConnectionFactory db, ISqlDialect dialect, IAuditScope audit, List<string> filters, object filterValues, bool newestFirst, int limit, string? cursor, CancellationToken ct)
+    {
+        var after = Cursor.Decode(cursor);
+        var parameters = new DynamicParameters(filterValues);
+        parameters.Add("After", after);
+        parameters.Add("Take", limit + 1);
         if (after is not null)
         {
-            filters.Add("id > @After");
+            filters.Add(newestFirst ? "id < @After" : "id > @After");
         }
-        var sql = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE {string.Join(" AND ", filters)} ORDER BY id {dialect.Limit("@Take")}";
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, new
-        {
-            request.UserId,
-            request.Status,
-            request.Severity,
-            request.ProgramId,
-            After = after,
-            Take = request.Limit + 1,
-        }, cancellationToken: cancellationToken));
-        var page = Cursor.Page(rows.Select(AlertMapping.ToDto).ToList(), request.Limit, a => a.Id);
+        var sql = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE {string.Join(" AND ", filters)} ORDER BY id {(newestFirst ? "DESC " : string.Empty)}{dialect.Limit("@Take")}";
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        var page = Cursor.Page(rows.Select(AlertMapping.ToDto).ToList(), limit, a => a.Id);
         foreach (var alert in page.Items)
         {
             audit.TouchedPatient(alert.PatientId);
