@@ -8,7 +8,7 @@ namespace IopPlatform.Engagement.Tests;
 
 /// <summary>
 /// The drift job runs often and evaluates each program once per local day of its site, after the configured local time
-/// (23:00 by default), never before the evening's attendance could be recorded; a missed day is caught up.
+/// (23:30 by default), never before the evening's attendance could be recorded; a missed day is caught up.
 /// </summary>
 public abstract class DriftScheduleTests<TApi>(TApi api) : AlertsTest<TApi>(api)
     where TApi : AlertsApi
@@ -28,15 +28,15 @@ public abstract class DriftScheduleTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         await ActiveEnrollment(tokyo, "Ren", "cm-t");
 
         // Tuesday 10 March 2026 22:30 in Chicago (03:30 UTC Wednesday) is 12:30 Wednesday in Tokyo: both sites' latest day
-        // past 23:00 is Monday in Chicago and Tuesday in Tokyo.
+        // past 23:30 is Monday in Chicago and Tuesday in Tokyo.
         Api.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 3, 30, 0, TimeSpan.Zero));
         await Run(new RunDueDriftScansCommand());
         await Run(new RunDueDriftScansCommand());
         Assert.Equal([new RunRow(chicago, new DateOnly(2026, 3, 9))], await Runs(chicago));
         Assert.Equal([new RunRow(tokyo, new DateOnly(2026, 3, 10))], await Runs(tokyo));
 
-        // 23:10 in Chicago: Tuesday is due there (once, however often the job runs); Tokyo's Wednesday is not (it is 13:10 there).
-        Api.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 4, 10, 0, TimeSpan.Zero));
+        // 23:40 in Chicago: Tuesday is due there (once, however often the job runs); Tokyo's Wednesday is not (it is 13:40 there).
+        Api.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 4, 40, 0, TimeSpan.Zero));
         await Run(new RunDueDriftScansCommand());
         await Run(new RunDueDriftScansCommand());
         Assert.Equal([new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 10)], (await Runs(chicago)).Select(r => r.LocalDate));

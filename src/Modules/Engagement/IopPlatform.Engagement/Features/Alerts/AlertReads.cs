@@ -97,10 +97,10 @@ internal sealed record AlertDto
     /// <summary>Program.</summary>
     public required Guid ProgramId { get; init; }
 
-    /// <summary><c>drift</c>, <c>outreach_task</c> or <c>safety</c>.</summary>
+    /// <summary><c>drift</c> (dropout risk, from attendance patterns), <c>outreach_task</c> (one per no-show) or <c>safety</c> (PHQ-9 item 9).</summary>
     public required string AlertType { get; init; }
 
-    /// <summary>Rule code, e.g. <c>consecutive_missed</c>, <c>no_show_outreach</c>, <c>safety</c>.</summary>
+    /// <summary>The rule that raised it: <c>consecutive_missed</c>, <c>no_recent_attendance</c>, <c>attendance_ratio</c>, <c>no_show_outreach</c> or <c>safety</c>.</summary>
     public required string Rule { get; init; }
 
     /// <summary><c>info</c>, <c>amber</c> or <c>red</c>.</summary>
@@ -109,13 +109,13 @@ internal sealed record AlertDto
     /// <summary><c>open</c>, <c>acknowledged</c>, <c>outreach_attempted</c>, <c>escalated</c>, <c>resolved</c>.</summary>
     public required string Status { get; init; }
 
-    /// <summary>Tasks and flags: discharge_review, below_intensity, billing_risk, level_of_care_review.</summary>
+    /// <summary>Tasks the alert carries: <c>discharge_review</c> (red attendance alerts; never an automatic discharge). Clinical flags are on the review list.</summary>
     public required IReadOnlyList<string> Flags { get; init; }
 
     /// <summary>The rule's basis and numbers.</summary>
     public required string Basis { get; init; }
 
-    /// <summary>The rule's inputs at the latest evaluation that changed the alert.</summary>
+    /// <summary>The rule's inputs at the latest evaluation that changed the alert; each evaluation's own inputs and evidence are on its history row.</summary>
     public required JsonElement Inputs { get; init; }
 
     /// <summary>The sessions, drug tests and measures the alert rests on.</summary>
@@ -361,7 +361,6 @@ internal sealed class AlertReadHandler(IDbConnectionFactory db, ISqlDialect dial
         {
             throw new ForbiddenException("Case managers and clinicians see their own alerts; supervisors and admins see anyone's.");
         }
-        var after = Cursor.Decode(request.Cursor);
         var filters = new List<string>
         {
             "(case_manager_id = @UserId OR clinician_id = @UserId OR (supervisor_id = @UserId AND status = 'escalated'))",
@@ -375,22 +374,28 @@ internal sealed class AlertReadHandler(IDbConnectionFactory db, ISqlDialect dial
         {
             filters.Add("program_id = @ProgramId");
         }
+        return await AlertPages.ReadAsync(db, dialect, audit, filters, new { request.UserId, request.Status, request.Severity, request.ProgramId }, newestFirst: false, request.Limit, request.Cursor, cancellationToken);
+    }
+}
+
+/// <summary>A keyset page of alerts (by id) under the given filters; every patient on the page is recorded in the audit trail.</summary>
+internal static class AlertPages
+{
+    public static async Task<CursorPage<AlertDto>> ReadAsync(
+        IDbConnectionFactory db, ISqlDialect dialect, IAuditScope audit, List<string> filters, object filterValues, bool newestFirst, int limit, string? cursor, CancellationToken ct)
+    {
+        var after = Cursor.Decode(cursor);
+        var parameters = new DynamicParameters(filterValues);
+        parameters.Add("After", after);
+        parameters.Add("Take", limit + 1);
         if (after is not null)
         {
-            filters.Add("id > @After");
+            filters.Add(newestFirst ? "id < @After" : "id > @After");
         }
-        var sql = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE {string.Join(" AND ", filters)} ORDER BY id {dialect.Limit("@Take")}";
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, new
-        {
-            request.UserId,
-            request.Status,
-            request.Severity,
-            request.ProgramId,
-            After = after,
-            Take = request.Limit + 1,
-        }, cancellationToken: cancellationToken));
-        var page = Cursor.Page(rows.Select(AlertMapping.ToDto).ToList(), request.Limit, a => a.Id);
+        var sql = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE {string.Join(" AND ", filters)} ORDER BY id {(newestFirst ? "DESC " : string.Empty)}{dialect.Limit("@Take")}";
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        var page = Cursor.Page(rows.Select(AlertMapping.ToDto).ToList(), limit, a => a.Id);
         foreach (var alert in page.Items)
         {
             audit.TouchedPatient(alert.PatientId);

@@ -1,4 +1,3 @@
-using Dapper;
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
@@ -46,9 +45,8 @@ internal sealed class ListAlertsValidator : AbstractValidator<ListAlertsRequest>
 
 internal sealed class ListAlertsHandler(IDbConnectionFactory db, ISqlDialect dialect, IAuditScope audit) : IRequestHandler<ListAlertsRequest, CursorPage<AlertDto>>
 {
-    public async Task<CursorPage<AlertDto>> Handle(ListAlertsRequest request, CancellationToken cancellationToken)
+    public Task<CursorPage<AlertDto>> Handle(ListAlertsRequest request, CancellationToken cancellationToken)
     {
-        var after = Cursor.Decode(request.Cursor);
         var filters = new List<string> { request.Status is null ? "status <> 'resolved'" : "status = @Status" };
         if (request.ProgramId is not null)
         {
@@ -62,27 +60,7 @@ internal sealed class ListAlertsHandler(IDbConnectionFactory db, ISqlDialect dia
         {
             filters.Add("rule_code = @Rule");
         }
-        if (after is not null)
-        {
-            filters.Add("id < @After");
-        }
-        var sql = $"SELECT {AlertStore.Columns} FROM engagement_alert WHERE {string.Join(" AND ", filters)} ORDER BY id DESC {dialect.Limit("@Take")}";
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, new
-        {
-            request.ProgramId,
-            request.Status,
-            request.Severity,
-            request.Rule,
-            After = after,
-            Take = request.Limit + 1,
-        }, cancellationToken: cancellationToken));
-        var page = Cursor.Page(rows.Select(AlertMapping.ToDto).ToList(), request.Limit, a => a.Id);
-        foreach (var alert in page.Items)
-        {
-            audit.TouchedPatient(alert.PatientId);
-        }
-        return page;
+        return AlertPages.ReadAsync(db, dialect, audit, filters, new { request.ProgramId, request.Status, request.Severity, request.Rule }, newestFirst: true, request.Limit, request.Cursor, cancellationToken);
     }
 }
 

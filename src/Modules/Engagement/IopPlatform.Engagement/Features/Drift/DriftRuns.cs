@@ -18,10 +18,11 @@ internal sealed record DriftSchedule(TimeOnly LocalTime, string Cron)
 {
     public static DriftSchedule From(IConfiguration configuration)
     {
-        var text = configuration["Engagement:DriftLocalTime"] ?? "23:00";
+        // 23:30: after a 21:00 session's end plus the missed-session job's default 2 h grace, so its no-shows are marked.
+        var text = configuration["Engagement:DriftLocalTime"] ?? "23:30";
         if (!TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
         {
-            throw new InvalidOperationException($"Engagement:DriftLocalTime must be a local time HH:mm (e.g. 23:00), not '{text}'.");
+            throw new InvalidOperationException($"Engagement:DriftLocalTime must be a local time HH:mm (e.g. 23:30), not '{text}'.");
         }
         return new DriftSchedule(time, configuration["Engagement:DriftScheduleCron"] ?? "*/15 * * * *");
     }

@@ -87,7 +87,9 @@ internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider
         await connection.ExecuteAsync(new CommandDefinition(Insert, new
         {
             program.Id, program.SiteId, program.Name, program.LevelOfCare, program.RequiredHoursPerWeekAdult,
-            program.RequiredHoursPerWeekAdolescent, program.ExpectedLengthWeeks, RulePackJson = ColumnJson.Write(program.RulePack),
+            program.RequiredHoursPerWeekAdolescent, program.ExpectedLengthWeeks,
+            // No pack given: none stored, so the program follows the defaults of the running version (DOMAIN.md §7).
+            RulePackJson = request.RulePack is null ? null : ColumnJson.Write(request.RulePack),
             program.Version, program.CreatedAt,
         }, transaction, cancellationToken: cancellationToken));
         await ProgramReader.InsertCoreGroupsAsync(connection, transaction, program.Id, program.CoreGroupIds, cancellationToken);
