@@ -13,6 +13,7 @@ public sealed record ObservedAlert(
     string Status,
     DateTimeOffset RaisedAt,
     DateTimeOffset? ResolvedAt,
+    bool Escalated,
     IReadOnlyList<DateTimeOffset> ReachedAmberOrRedAt)
 {
     /// <summary>Counted as a dropout-risk alert: anything but outreach tasks, safety alerts and clinical flags.</summary>
@@ -132,6 +133,7 @@ public sealed class AlertReader(HttpClient admin, IReadOnlyList<string> caseMana
             alert.GetProperty("status").GetString()!,
             raisedAt,
             alert.TryGetProperty("resolvedAt", out var resolved) && resolved.ValueKind == JsonValueKind.String ? resolved.GetDateTimeOffset() : null,
+            alert.TryGetProperty("escalatedAt", out var escalated) && escalated.ValueKind == JsonValueKind.String,
             reached);
     }
 }

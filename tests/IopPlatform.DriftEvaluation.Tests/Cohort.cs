@@ -57,7 +57,7 @@ public sealed record CohortPatient(
 public sealed record CohortOptions(int Seed, int Patients, int Weeks)
 {
     /// <summary>What CI runs: about a minute per engine.</summary>
-    public static readonly CohortOptions Small = new(Seed: 16, Patients: 24, Weeks: 8);
+    public static readonly CohortOptions Small = new(Seed: 16, Patients: 36, Weeks: 8);
 
     /// <summary>The benchmark size (build/bench/drift-evaluation.sh).</summary>
     public static readonly CohortOptions Full = new(Seed: 16, Patients: 84, Weeks: 10);

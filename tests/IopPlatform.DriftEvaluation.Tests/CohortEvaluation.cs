@@ -50,6 +50,9 @@ public sealed class CohortEvaluation
             .Where(a => a.IsRiskAlert && a.EverAmberOrRed && retainedIds.Contains(a.EnrollmentId))
             .GroupBy(a => a.Rule, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        FalseAlertsEscalated = run.Alerts.Count(a => a.IsRiskAlert && a.EverAmberOrRed && a.Escalated && retainedIds.Contains(a.EnrollmentId));
+        var dropouts = Dropouts.ToDictionary(d => d.Outcome.EnrollmentId);
+        AlertsBeforeDriftStart = run.Alerts.Count(a => a.IsRiskAlert && dropouts.TryGetValue(a.EnrollmentId, out var d) && a.ReachedAmberOrRedAt.Any(t => t < d.Outcome.DriftStart));
         var alerted = byEnrollment.Select(g => g.Key).ToHashSet();
         var detected = Dropouts.Where(d => d.DetectedAt is not null).Select(d => d.Outcome.EnrollmentId).ToHashSet();
         AlertedPatients = alerted.Count;
@@ -67,6 +70,12 @@ public sealed class CohortEvaluation
     public IReadOnlyDictionary<string, int> FalseAlertsByRule { get; }
 
     public int AlertedPatients { get; }
+
+    /// <summary>False alerts (never-drifting patients) that were escalated to a supervisor.</summary>
+    public int FalseAlertsEscalated { get; }
+
+    /// <summary>Amber/red alerts on dropouts before their drift began: not counted as detections.</summary>
+    public int AlertsBeforeDriftStart { get; }
 
     public int TrulyAlertedPatients { get; }
 
@@ -115,6 +124,8 @@ public sealed class CohortEvaluation
         s.AppendLine(c, $"| patient-level precision (alerted patients who are dropouts, alerted after drift start) | {PatientPrecision:P0} ({TrulyAlertedPatients}/{AlertedPatients}) | — | |");
         s.AppendLine(c, $"| median lead time before the 30-day discharge (caught dropouts) | {Days(MedianLeadDays)} | — | |");
         s.AppendLine(c, $"| median days from last attended session to alert (caught dropouts) | {Days(MedianDaysAfterLastAttended)} | — | |");
+        s.AppendLine(c, $"| false alerts escalated to a supervisor | {FalseAlertsEscalated}/{FalseAlertsByRule.Values.Sum()} | — | |");
+        s.AppendLine(c, $"| amber/red alerts on dropouts before their drift began (not detections) | {AlertsBeforeDriftStart} | — | |");
         s.AppendLine();
         s.AppendLine("False amber/red alerts on never-drifting patients, by rule:");
         s.AppendLine();

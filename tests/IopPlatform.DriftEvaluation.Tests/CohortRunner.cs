@@ -63,10 +63,11 @@ public sealed record CohortRun(
 /// </summary>
 public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextWriter progress)
 {
-    private const string MaterializeJob = "scheduling:materialize-sessions";
-    private const string MissedSessionsJob = "scheduling:flag-missed-sessions";
-    private const string DetectDriftJob = "enrollment:detect-drift";
-    private const string EscalateAlertsJob = "enrollment:escalate-alerts";
+    // Recurring jobs by name, whichever module owns them ("<module>:<name>", or one per site: "<module>:<name>:<site>").
+    private const string MaterializeJob = "materialize-sessions";
+    private const string MissedSessionsJob = "flag-missed-sessions";
+    private const string DetectDriftJob = "detect-drift";
+    private const string EscalateAlertsJob = "escalate-alerts";
 
     private static readonly string[] Panel = ["alcohol", "cocaine", "opiates", "fentanyl", "methamphetamine", "cannabis_thc"];
     private static readonly string[] Prescribed = ["buprenorphine"];
@@ -204,9 +205,22 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
         var end = api.Clock.GetUtcNow();
         var observed = await alerts.AllAsync(ct);
         var outcomes = _episodes.Values.OrderBy(e => e.Patient.Index).Select(e => new PatientOutcome(
-            e.Patient, e.EnrollmentId, e.AdmittedAt, e.DischargedAt, e.AttendedAt,
-            e.Patient.DriftDay is { } drift ? start.AddDays(drift) : null)).ToList();
+            e.Patient, e.EnrollmentId, e.AdmittedAt, e.DischargedAt, e.AttendedAt, DriftStart(e, start))).ToList();
         return new CohortRun(options, api.Engine.ToString(), start, end, outcomes, observed, _inbox, _recordedSessions.Count - _cancelled, _cancelled, _attendance, _drugTests, _measures, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// The labelled drift start: the day the fade begins (gradual), or the day they stop — unless the last session they
+    /// attended came earlier (a chance miss just before), then right after it: every later session is a miss.
+    /// </summary>
+    private static DateTimeOffset? DriftStart(Episode e, DateTimeOffset start)
+    {
+        if (e.Patient.DriftDay is not { } drift)
+        {
+            return null;
+        }
+        var labelled = start.AddDays(drift);
+        return e.AttendedAt.Count > 0 && e.AttendedAt[^1] < labelled ? e.AttendedAt[^1].AddMinutes(1) : labelled;
     }
 
     /// <summary>Each program cancels one session in week 4 and, in a long run, one in week 8.</summary>
@@ -353,8 +367,18 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
         episode.DischargedAt = api.Clock.GetUtcNow();
     }
 
-    private Task RunJobAsync(string id, CancellationToken ct) =>
-        api.Services.GetServices<RecurringJobDefinition>().Single(j => j.Id == id).RunNowAsync(api.Services, ct);
+    private async Task RunJobAsync(string name, CancellationToken ct)
+    {
+        var jobs = api.Services.GetServices<RecurringJobDefinition>().Where(j => j.Id.Split(':').Skip(1).FirstOrDefault() == name).ToList();
+        if (jobs.Count == 0)
+        {
+            throw new InvalidOperationException($"No recurring job named {name}: {string.Join(", ", api.Services.GetServices<RecurringJobDefinition>().Select(j => j.Id))}");
+        }
+        foreach (var job in jobs)
+        {
+            await job.RunNowAsync(api.Services, ct);
+        }
+    }
 
     private void MoveTo(DateTimeOffset instant)
     {
