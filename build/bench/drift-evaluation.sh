@@ -76,7 +76,7 @@ done
 {
   echo "# Drift rules on a labelled cohort — $date_tag"
   echo
-  echo "Command: \`build/bench/drift-evaluation.sh $orig_args\`; commit $(git -C "$ROOT" rev-parse --short HEAD) ($(git -C "$ROOT" log -1 --format=%s | cut -c1-100))."
+  echo "Command: \`build/bench/drift-evaluation.sh $orig_args\`; commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src tests || echo " with uncommitted changes") ($(git -C "$ROOT" log -1 --format=%s | cut -c1-100))."
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /')."
   echo "Definitions: tests/IopPlatform.DriftEvaluation.Tests/CohortEvaluation.cs; cohort and trajectories: Cohort.cs."
   echo

@@ -106,7 +106,8 @@ public sealed class AlertReader(HttpClient admin, IReadOnlyList<string> caseMana
         var severity = alert.GetProperty("severity").GetString()!;
         var raisedAt = alert.GetProperty("raisedAt").GetDateTimeOffset();
         var reached = new List<DateTimeOffset>();
-        if (history && alert.TryGetProperty("history", out var changes) && changes.GetArrayLength() > 0)
+        if (history && alert.TryGetProperty("history", out var changes) && changes.GetArrayLength() > 0
+            && changes.EnumerateArray().All(c => c.TryGetProperty("severity", out _) && c.TryGetProperty("at", out _)))
         {
             // Each step into amber or red (raised at it, or raised to it) is a moment the inbox showed something new.
             string? before = null;
