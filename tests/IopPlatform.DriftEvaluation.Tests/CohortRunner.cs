@@ -189,8 +189,9 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
                 await RecordSessionAsync(clinician, session, groupIds[program], day, ct);
             }
 
-            // The jobs a real deployment runs on its own, once at the end of each day.
-            MoveTo(anchor.AddDays(1).AddMinutes(-5));
+            // The jobs a real deployment runs on its own, once a day at 07:30 UTC: after every site's evening session and
+            // the missed-session grace (2 h), past 23:00 in every site's zone — where a daily drift run belongs.
+            MoveTo(anchor.AddHours(18.5));
             await RunJobAsync(MissedSessionsJob, ct);
             await RunJobAsync(DetectDriftJob, ct);
             await RunJobAsync(EscalateAlertsJob, ct);
