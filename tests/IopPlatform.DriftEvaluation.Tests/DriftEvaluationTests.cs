@@ -62,7 +62,7 @@ public abstract class DriftEvaluationTests<TApi>(TApi api) : EngineTest<TApi>(ap
     public async Task Recall_every_dropout_alerted_within_7_days_of_the_last_attended_session()
     {
         var e = await Api.EvaluationAsync();
-        DriftTargets.Check(e.Recall >= DriftTargets.Domain.Recall,
+        DriftTargets.Check("recall", e.Recall >= DriftTargets.Domain.Recall,
             $"recall {e.Recall:P0} ({e.Dropouts.Count(d => d.Caught)}/{e.Dropouts.Count}), target ≥ {DriftTargets.Domain.Recall:P0}; missed: {string.Join(", ", e.Dropouts.Where(d => !d.Caught).Select(d => $"{d.Outcome.Patient.Mrn} ({d.Outcome.Patient.Trajectory})"))}");
     }
 
@@ -70,7 +70,7 @@ public abstract class DriftEvaluationTests<TApi>(TApi api) : EngineTest<TApi>(ap
     public async Task False_amber_or_red_alerts_on_never_drifting_patients_stay_rare()
     {
         var e = await Api.EvaluationAsync();
-        DriftTargets.Check(e.FalseAlertsPer100PatientWeeks <= DriftTargets.Domain.FalseAlertsPer100PatientWeeks,
+        DriftTargets.Check("false_alerts", e.FalseAlertsPer100PatientWeeks <= DriftTargets.Domain.FalseAlertsPer100PatientWeeks,
             $"{e.FalseAlertsPer100PatientWeeks:F1} false amber/red alerts per 100 patient-weeks, target ≤ {DriftTargets.Domain.FalseAlertsPer100PatientWeeks:F1}; by rule: {string.Join(", ", e.FalseAlertsByRule.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {e.Per100Weeks(p.Value):F1}"))}");
     }
 
@@ -78,7 +78,7 @@ public abstract class DriftEvaluationTests<TApi>(TApi api) : EngineTest<TApi>(ap
     public async Task Most_patients_in_the_inbox_are_truly_drifting()
     {
         var e = await Api.EvaluationAsync();
-        DriftTargets.Check(e.InboxShare >= DriftTargets.Domain.InboxShare,
+        DriftTargets.Check("inbox_share", e.InboxShare >= DriftTargets.Domain.InboxShare,
             $"inbox share truly drifting {e.InboxShare:P0} ({e.InboxWeeks.Sum(w => w.Drifting)}/{e.InboxWeeks.Sum(w => w.Patients)} patient-weeks in the inbox), target ≥ {DriftTargets.Domain.InboxShare:P0}");
     }
 
@@ -86,7 +86,7 @@ public abstract class DriftEvaluationTests<TApi>(TApi api) : EngineTest<TApi>(ap
     public async Task Gradual_drifters_are_alerted_before_their_last_attended_session()
     {
         var e = await Api.EvaluationAsync();
-        DriftTargets.Check(e.GradualBeforeLastAttended >= DriftTargets.Domain.GradualBeforeLastAttended,
+        DriftTargets.Check("gradual", e.GradualBeforeLastAttended >= DriftTargets.Domain.GradualBeforeLastAttended,
             $"gradual drifters alerted before their last attended session {e.GradualBeforeLastAttended:P0} ({e.Gradual.Count(d => d.DaysAfterLastAttended < 0)}/{e.Gradual.Count}), target ≥ {DriftTargets.Domain.GradualBeforeLastAttended:P0}");
     }
 }
