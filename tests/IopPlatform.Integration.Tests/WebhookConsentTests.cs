@@ -52,6 +52,10 @@ public abstract class WebhookConsentTests<TApi>(TApi api) : AlertsTest<TApi>(api
         Assert.Equal(3, deliveries.Count(d => d.Status == WebhookConsentGate.Withheld));
         Assert.Equal(1, deliveries.Single(d => d.EventId.ToString() == first.Id).Attempts);
         Assert.All(deliveries, d => Assert.Equal(WebhookConsentGate.Withheld, d.Status));
+        var log = await (await Host.Admin().GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Read<System.Text.Json.JsonElement>();
+        Assert.All(log.GetProperty("items").EnumerateArray(), d => Assert.Equal("withheld", d.GetProperty("status").GetString()));
+        Assert.Equal(3, log.GetProperty("items").GetArrayLength());
+        await (await partner.Http.GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Problem(HttpStatusCode.Forbidden);
 
         // The one payload that reached the partner's server is the one disclosure accounted for.
         var accounting = await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).Read<List<DisclosureDto>>();
@@ -81,6 +85,13 @@ public abstract class WebhookConsentTests<TApi>(TApi api) : AlertsTest<TApi>(api
         var entry = Assert.Single(await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).Read<List<DisclosureDto>>());
         Assert.Equal(partner.ClientId, entry.RecipientApiClientId);
         Assert.Null(entry.PurposeOfUse);
+
+        // A partner whose key was revoked receives nothing more, whatever its consents say.
+        await using var scope = Host.Services.CreateAsyncScope();
+        var gate = scope.ServiceProvider.GetRequiredService<WebhookConsentGate>();
+        Assert.True((await gate.DecideAsync("enrollment.status_changed", enrollment.PatientId, partner.ClientId, Ct)).Allowed);
+        await (await Host.Admin().PostAsync($"/api/v1/api-clients/{partner.ClientId}/revoke", null, Ct)).Read<System.Text.Json.JsonElement>();
+        Assert.False((await gate.DecideAsync("enrollment.status_changed", enrollment.PatientId, partner.ClientId, Ct)).Allowed);
     }
 
     [Fact]

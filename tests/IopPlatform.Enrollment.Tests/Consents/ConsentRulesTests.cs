@@ -73,6 +73,46 @@ public abstract class ConsentRulesTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var withThatMrn = await (await Api.Admin().GetAsync($"/api/v1/patients?identifier={Uri.EscapeDataString(existing.Mrn)}", Ct)).Read<System.Text.Json.JsonElement>();
         Assert.Equal(existing.Id, Assert.Single(withThatMrn.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
     }
+
+    [Fact]
+    public async Task An_admin_records_and_withdraws_the_agreement_that_makes_a_partner_a_tpo_recipient()
+    {
+        var patient = await Api.CreatePatientAsync();
+        var partner = await Api.PartnerClientAsync();
+        var admin = Api.Admin();
+        await (await admin.PostJson($"/api/v1/patients/{patient.Id}/consents", new
+        {
+            disclosingParty = "Riverside IOP",
+            informationCategories = new[] { "demographics" },
+            recipientApiClientIds = Array.Empty<Guid>(),
+            treatmentPaymentOperations = true,
+            purpose = "Treatment, payment and health care operations",
+            expiresOn = DateOnly.FromDateTime(Api.Clock.GetUtcNow().UtcDateTime).AddYears(1),
+            signedBy = "Dana Whitfield",
+            signerRelationship = "patient",
+            signedAt = Api.Clock.GetUtcNow().AddMinutes(-1),
+            revocationRightAcknowledged = true,
+        })).Read<ConsentDto>(HttpStatusCode.Created);
+        async Task<HttpResponseMessage> SetAgreement(string? agreement)
+        {
+            var current = await admin.GetAsync($"/api/v1/api-clients/{partner.ClientId}", Ct);
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/api-clients/{partner.ClientId}/tpo-agreement")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { agreement }),
+            };
+            put.Headers.IfMatch.Add(current.Headers.ETag!);
+            return await admin.SendAsync(put, Ct);
+        }
+
+        await (await partner.Http.GetAsync($"/api/v1/patients/{patient.Id}", Ct)).Problem(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await SetAgreement("BAA-2026-044")).StatusCode);
+        var allowed = await partner.Http.GetAsync($"/api/v1/patients/{patient.Id}", Ct);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.True(allowed.Headers.Contains("X-Redisclosure-Notice"));
+        Assert.Equal(HttpStatusCode.OK, (await SetAgreement(null)).StatusCode);
+        await (await partner.Http.GetAsync($"/api/v1/patients/{patient.Id}", Ct)).Problem(HttpStatusCode.NotFound);
+        await (await partner.Http.PutAsync($"/api/v1/api-clients/{partner.ClientId}/tpo-agreement", null, Ct)).Problem(HttpStatusCode.Forbidden);
+    }
 }
 
 public sealed class ConsentRulesTestsOnSqlite(SqliteApi api) : ConsentRulesTests<SqliteApi>(api), IClassFixture<SqliteApi>;

@@ -113,6 +113,9 @@ public sealed record DiscloseRecordsCommand(Guid PatientId, string Category, IRe
 
     /// <summary>The instant judged (default now); an event accounted after its delivery gives the instant it was decided.</summary>
     public DateTimeOffset? At { get; init; }
+
+    /// <summary>When set, a refusal is not returned but answered as this resource not existing (a 404 for the HTTP caller).</summary>
+    public RefusalAnswer? RefusedAs { get; init; }
 }
 
 /// <summary>The door's answer.</summary>
@@ -122,18 +125,10 @@ public sealed record DiscloseRecordsCommand(Guid PatientId, string Category, IRe
 /// <param name="AccountingEntryId">The accounting entry written, when records were disclosed.</param>
 public sealed record DisclosureDecision(bool Allowed, Guid? ConsentId, string? ConsentScope = null, Guid? AccountingEntryId = null);
 
-/// <summary>How modules call the door from a read: a refusal is answered like a missing resource.</summary>
-public static class DisclosureDoor
-{
-    /// <summary>Sends <paramref name="command"/>; throws <paramref name="notFound"/> when no consent allows it.</summary>
-    public static async Task<DisclosureDecision> DiscloseOrNotFoundAsync(this IMediator mediator, DiscloseRecordsCommand command, Func<Exception> notFound, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(mediator);
-        ArgumentNullException.ThrowIfNull(notFound);
-        var decision = await mediator.Send(command, ct).ConfigureAwait(false);
-        return decision.Allowed ? decision : throw notFound();
-    }
-}
+/// <summary>How a refusal is answered to the caller: exactly like a resource that does not exist (404), so a partner cannot probe who is in treatment.</summary>
+/// <param name="Resource">The resource the caller asked for, e.g. "Note".</param>
+/// <param name="Id">Its id.</param>
+public sealed record RefusalAnswer(string Resource, Guid Id);
 
 /// <summary>One entry of a patient's accounting of disclosures (§2.25).</summary>
 public sealed record DisclosureDto

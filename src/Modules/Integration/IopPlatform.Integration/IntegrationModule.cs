@@ -53,7 +53,9 @@ public static class IntegrationModule
         ListApiClientsEndpoint.Map(apiClients);
         GetApiClientEndpoint.Map(apiClients);
         RevokeApiClientEndpoint.Map(apiClients);
+        SetTpoAgreementEndpoint.Map(apiClients);
         WebhookSubscriptionsEndpoint.Map(api.MapGroup(string.Empty).WithTags(Tag));
+        ListWebhookDeliveriesEndpoint.Map(api.MapGroup(string.Empty).WithTags(Tag));
         return api;
     }
 }

@@ -67,8 +67,7 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
             throw new NotFoundException("Note", request.NoteId);
         }
         var dto = await NoteStore.ToDtoAsync(connection, note, cancellationToken);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(note.PatientId, InformationCategories.ClinicalNote, [$"note/{note.Id}"]), () => new NotFoundException("Note", request.NoteId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(note.PatientId, InformationCategories.ClinicalNote, [$"note/{note.Id}"]) { RefusedAs = new("Note", request.NoteId) }, cancellationToken);
         audit.TouchedPatient(note.PatientId);
         audit.Resource($"note/{note.Id}");
         return dto;
@@ -94,9 +93,7 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
         var rows = (await connection.QueryAsync<NoteRow>(new CommandDefinition(sql, new { request.EnrollmentId, After = after, Yes = true, Take = request.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
         var dtos = await NoteStore.ToDtosAsync(connection, page.Items, cancellationToken);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.ClinicalNote, [.. page.Items.Select(n => $"note/{n.Id}")]),
-            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(profile.PatientId, InformationCategories.ClinicalNote, [.. page.Items.Select(n => $"note/{n.Id}")]) { RefusedAs = new("Enrollment", request.EnrollmentId) }, cancellationToken);
         return new CursorPage<NoteDto>(dtos, page.NextCursor);
     }
 

@@ -111,7 +111,7 @@ internal sealed class DiscloseRecordsHandler(IDbConnectionFactory db, ISqlDialec
     public async Task<DisclosureDecision> Handle(DiscloseRecordsCommand request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Recipient recipient;
+        Recipient? recipient;
         if (request.RecipientApiClientId is { } pushedTo)
         {
             recipient = await RecipientAsync(pushedTo, null, cancellationToken);
@@ -127,13 +127,17 @@ internal sealed class DiscloseRecordsHandler(IDbConnectionFactory db, ISqlDialec
         }
 
         var at = request.At ?? clock.GetUtcNow();
+        if (recipient is null)
+        {
+            return Refused(request);
+        }
         await using var connection = await db.OpenAsync(cancellationToken);
         var siteToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, await SiteZoneAsync(connection, request.PatientId, cancellationToken)).DateTime);
         var consent = (await ConsentsAsync(connection, request.PatientId, cancellationToken))
             .FirstOrDefault(c => ConsentRules.Covers(c, recipient, request.Category) && ConsentRules.InForce(c, at, siteToday));
         if (consent is null)
         {
-            return new DisclosureDecision(false, null);
+            return Refused(request);
         }
         var scope = ConsentRules.Scope(consent);
         if (request.Records.Count == 0)
@@ -160,10 +164,18 @@ internal sealed class DiscloseRecordsHandler(IDbConnectionFactory db, ISqlDialec
         return new DisclosureDecision(true, consent.Id, scope, entryId);
     }
 
-    private async Task<Recipient> RecipientAsync(Guid apiClientId, string? purposeOfUse, CancellationToken ct)
+    private static DisclosureDecision Refused(DiscloseRecordsCommand request) =>
+        request.RefusedAs is { } answer ? throw new NotFoundException(answer.Resource, answer.Id) : new DisclosureDecision(false, null);
+
+    /// <summary>The recipient as the rules see it; null when its key was revoked (a revoked partner receives nothing, webhooks included).</summary>
+    private async Task<Recipient?> RecipientAsync(Guid apiClientId, string? purposeOfUse, CancellationToken ct)
     {
         var profile = await mediator.Send(new GetRecipientProfileQuery(apiClientId), ct);
-        var tpo = profile is { Revoked: false, Kind: ApiClientKinds.Partner, TpoAgreement: not null };
+        if (profile is { Revoked: true })
+        {
+            return null;
+        }
+        var tpo = profile is { Kind: ApiClientKinds.Partner, TpoAgreement: not null };
         return new Recipient(apiClientId, tpo, purposeOfUse);
     }
 

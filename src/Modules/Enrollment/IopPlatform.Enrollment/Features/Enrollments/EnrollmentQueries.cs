@@ -41,8 +41,7 @@ internal sealed class EnrollmentReadHandler(IDbConnectionFactory db, IMediator m
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var row = await EnrollmentStore.GetRowAsync(connection, request.EnrollmentId, cancellationToken);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(row.PatientId, InformationCategories.Enrollment, [$"enrollment/{row.Id}"]), () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(row.PatientId, InformationCategories.Enrollment, [$"enrollment/{row.Id}"]) { RefusedAs = new("Enrollment", request.EnrollmentId) }, cancellationToken);
         audit.TouchedPatient(row.PatientId);
         return await EnrollmentStore.ToDtoAsync(connection, row, cancellationToken);
     }
@@ -56,9 +55,7 @@ internal sealed class EnrollmentReadHandler(IDbConnectionFactory db, IMediator m
         }
         var rows = (await connection.QueryAsync<EnrollmentRow>(new CommandDefinition(
             $"SELECT {EnrollmentStore.Columns} {EnrollmentStore.From} WHERE e.patient_id = @PatientId ORDER BY e.id DESC", request, cancellationToken: cancellationToken))).AsList();
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(request.PatientId, InformationCategories.Enrollment, [.. rows.Select(r => $"enrollment/{r.Id}")]),
-            () => new NotFoundException("Patient", request.PatientId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(request.PatientId, InformationCategories.Enrollment, [.. rows.Select(r => $"enrollment/{r.Id}")]) { RefusedAs = new("Patient", request.PatientId) }, cancellationToken);
         audit.TouchedPatient(request.PatientId);
         var result = new List<EnrollmentDto>();
         foreach (var row in rows)

@@ -60,8 +60,7 @@ internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider 
         {
             // A partner refers the patients it registered, or those it holds an enrollment consent for; others do not exist
             // for it. The answer is its own referral, so the door only decides here: nothing of the record is disclosed.
-            await mediator.DiscloseOrNotFoundAsync(
-                new DiscloseRecordsCommand(request.PatientId, InformationCategories.Enrollment, []), () => new NotFoundException("Patient", request.PatientId), cancellationToken);
+            await mediator.Send(new DiscloseRecordsCommand(request.PatientId, InformationCategories.Enrollment, []) { RefusedAs = new("Patient", request.PatientId) }, cancellationToken);
         }
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProgramExists, request, cancellationToken: cancellationToken)) == 0)
         {

@@ -28,8 +28,7 @@ internal sealed class GetPatientHandler(IDbConnectionFactory db, IMediator media
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var patient = await PatientStore.FindAsync(connection, request.PatientId, cancellationToken) ?? throw new NotFoundException("Patient", request.PatientId);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(patient.Id, InformationCategories.Demographics, [$"patient/{patient.Id}"]), () => new NotFoundException("Patient", patient.Id), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(patient.Id, InformationCategories.Demographics, [$"patient/{patient.Id}"]) { RefusedAs = new("Patient", patient.Id) }, cancellationToken);
         audit.TouchedPatient(patient.Id);
         return patient;
     }

@@ -39,9 +39,7 @@ internal sealed class GetDrugTestHandler(IDbConnectionFactory db, IAuditScope au
             throw new NotFoundException("Drug test", request.DrugTestId);
         }
         audit.TouchedPatient(rows[0].PatientId);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(rows[0].PatientId, InformationCategories.DrugTest, [$"drug_test/{request.DrugTestId}"]),
-            () => new NotFoundException("Drug test", request.DrugTestId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(rows[0].PatientId, InformationCategories.DrugTest, [$"drug_test/{request.DrugTestId}"]) { RefusedAs = new("Drug test", request.DrugTestId) }, cancellationToken);
         return await DrugTestStore.WithAnalytesAsync(connection, rows, cancellationToken);
     }
 }
@@ -74,9 +72,7 @@ internal sealed class ListDrugTestsHandler(IDbConnectionFactory db, ISqlDialect 
         var rows = (await connection.QueryAsync<DrugTestRow>(new CommandDefinition(
             sql, new { request.EnrollmentId, After = after, Take = request.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.DrugTest, [.. page.Items.Select(r => $"drug_test/{r.Id}")]),
-            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(profile.PatientId, InformationCategories.DrugTest, [.. page.Items.Select(r => $"drug_test/{r.Id}")]) { RefusedAs = new("Enrollment", request.EnrollmentId) }, cancellationToken);
         return new CursorPage<DrugTestDto>(await DrugTestStore.WithAnalytesAsync(connection, page.Items, cancellationToken), page.NextCursor);
     }
 }

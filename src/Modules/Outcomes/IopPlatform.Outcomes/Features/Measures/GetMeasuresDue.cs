@@ -44,9 +44,7 @@ internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator m
         var last = (await connection.QueryAsync<LastRow>(new CommandDefinition(LastByInstrument, request, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Instrument, r => r.LastAt, StringComparer.Ordinal);
         var due = Due(clock.GetUtcNow(), profile.AdmittedAt, cadence.Cadence, last);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. due.Select(d => $"enrollment/{request.EnrollmentId}/measures-due/{d.Instrument}")]),
-            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. due.Select(d => $"enrollment/{request.EnrollmentId}/measures-due/{d.Instrument}")]) { RefusedAs = new("Enrollment", request.EnrollmentId) }, cancellationToken);
         return due;
     }
 

@@ -57,9 +57,7 @@ internal sealed class ListMeasuresHandler(IDbConnectionFactory db, ISqlDialect d
         var baselines = MeasureRow.BaselinesByInstrument(await connection.QueryAsync<MeasureRow>(new CommandDefinition(
             MeasureRow.SelectBaselines, new { request.EnrollmentId }, cancellationToken: cancellationToken)));
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. page.Items.Select(r => $"measure/{r.Id}")]),
-            () => new NotFoundException("Enrollment", request.EnrollmentId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. page.Items.Select(r => $"measure/{r.Id}")]) { RefusedAs = new("Enrollment", request.EnrollmentId) }, cancellationToken);
         return new CursorPage<MeasureResultDto>(
             page.Items.Select(r => r.ToDto(baselines.GetValueOrDefault(r.Instrument))).ToList(), page.NextCursor);
     }
@@ -85,8 +83,7 @@ internal sealed class GetMeasureHandler(IDbConnectionFactory db, IAuditScope aud
         var row = await connection.QuerySingleOrDefaultAsync<MeasureRow>(new CommandDefinition(Select, request, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Measure", request.MeasureId);
         audit.TouchedPatient(row.PatientId);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(row.PatientId, InformationCategories.Outcomes, [$"measure/{row.Id}"]), () => new NotFoundException("Measure", request.MeasureId), cancellationToken);
+        await mediator.Send(new DiscloseRecordsCommand(row.PatientId, InformationCategories.Outcomes, [$"measure/{row.Id}"]) { RefusedAs = new("Measure", request.MeasureId) }, cancellationToken);
         var baselines = MeasureRow.BaselinesByInstrument(await connection.QueryAsync<MeasureRow>(new CommandDefinition(
             MeasureRow.SelectBaselines, new { request.EnrollmentId }, cancellationToken: cancellationToken)));
         return row.ToDto(baselines.GetValueOrDefault(row.Instrument));

@@ -23,9 +23,7 @@ internal sealed class EnrollmentRecordPage(IDbConnectionFactory db, ISqlDialect 
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, new { EnrollmentId = enrollmentId, After = after, Take = limit + 1 }, cancellationToken: ct));
         var page = Cursor.Page(rows.AsList(), limit, id);
-        await mediator.DiscloseOrNotFoundAsync(
-            new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. page.Items.Select(r => $"{table}/{id(r)}")]),
-            () => new NotFoundException("Enrollment", enrollmentId), ct);
+        await mediator.Send(new DiscloseRecordsCommand(profile.PatientId, InformationCategories.Outcomes, [.. page.Items.Select(r => $"{table}/{id(r)}")]) { RefusedAs = new("Enrollment", enrollmentId) }, ct);
         return page;
     }
 }

@@ -140,13 +140,8 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
         {
             return null;
         }
-        var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(enrollmentId), ct);
-        var notFound = () => new NotFoundException("Enrollment", enrollmentId);
-        if (enrollment is null)
-        {
-            throw notFound();
-        }
-        await mediator.DiscloseOrNotFoundAsync(new DiscloseRecordsCommand(enrollment.PatientId, InformationCategories.Attendance, []), notFound, ct);
+        var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(enrollmentId), ct) ?? throw new NotFoundException("Enrollment", enrollmentId);
+        await mediator.Send(new DiscloseRecordsCommand(enrollment.PatientId, InformationCategories.Attendance, []) { RefusedAs = new("Enrollment", enrollmentId) }, ct);
         return enrollment.PatientId;
     }
 
@@ -155,8 +150,7 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
     {
         if (patientId is { } id)
         {
-            await mediator.DiscloseOrNotFoundAsync(
-                new DiscloseRecordsCommand(id, InformationCategories.Attendance, [$"attendance/{dto.Id}"]), () => new NotFoundException("Session", sessionId), ct);
+            await mediator.Send(new DiscloseRecordsCommand(id, InformationCategories.Attendance, [$"attendance/{dto.Id}"]) { RefusedAs = new("Session", sessionId) }, ct);
         }
     }
 }
