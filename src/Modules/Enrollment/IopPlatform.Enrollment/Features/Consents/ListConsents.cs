@@ -1,0 +1,36 @@
+using System.Data.Common;
+using System.Text.Json.Serialization;
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Audit;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Enrollment.Infrastructure;
+using MediatR;
+namespace IopPlatform.Enrollment.Features.Consents;
+
+/// <summary>A patient's consents, newest first.</summary>
+/// <param name="PatientId">Patient.</param>
+internal sealed record ListConsentsRequest(Guid PatientId) : IRequest<IReadOnlyList<ConsentDto>>, IAuditedRequest
+{
+    public string AuditCategory => "consent";
+
+    public string AuditAction => "read";
+
+    public Guid? AuditPatientId => PatientId;
+}
+
+internal sealed class ListConsentsHandler(IDbConnectionFactory db, IAuditScope audit)
+    : IRequestHandler<ListConsentsRequest, IReadOnlyList<ConsentDto>>
+{
+    public async Task<IReadOnlyList<ConsentDto>> Handle(ListConsentsRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await ConsentStore.EnsurePatientAsync(connection, request.PatientId, cancellationToken);
+        audit.TouchedPatient(request.PatientId);
+        return await ConsentStore.ReadAsync(connection, "WHERE patient_id = @PatientId ORDER BY id DESC", request, cancellationToken);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Data.Common;
+using System.Text.Json.Serialization;
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Audit;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Enrollment.Infrastructure;
+using MediatR;
+namespace IopPlatform.Enrollment.Features.Consents;
+
+/// <summary>The accounting of disclosures of one patient (§2.25).</summary>
+/// <param name="PatientId">Patient.</param>
+/// <param name="From">From (default three years before now).</param>
+/// <param name="To">To (default now).</param>
+internal sealed record ListDisclosuresRequest(Guid PatientId, DateTimeOffset? From, DateTimeOffset? To) : IRequest<IReadOnlyList<DisclosureDto>>, IAuditedRequest
+{
+    public string AuditCategory => "consent";
+
+    public string AuditAction => "read";
+
+    public Guid? AuditPatientId => PatientId;
+}
+
+internal sealed class ListDisclosuresValidator : AbstractValidator<ListDisclosuresRequest>
+{
+    public ListDisclosuresValidator() =>
+        RuleFor(x => x.To).GreaterThanOrEqualTo(x => x.From!.Value).WithMessage("'to' must not be before 'from'.").When(x => x.From is not null && x.To is not null);
+}
+
+internal sealed class ListDisclosuresHandler(IDbConnectionFactory db, TimeProvider clock, IAuditScope audit)
+    : IRequestHandler<ListDisclosuresRequest, IReadOnlyList<DisclosureDto>>
+{
+    public async Task<IReadOnlyList<DisclosureDto>> Handle(ListDisclosuresRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await ConsentStore.EnsurePatientAsync(connection, request.PatientId, cancellationToken);
+        audit.TouchedPatient(request.PatientId);
+        var to = request.To ?? clock.GetUtcNow();
+        var from = request.From ?? to.AddYears(-3);
+        const string Sql = """
+            SELECT id, patient_id AS PatientId, recipient_api_client_id AS RecipientApiClientId, consent_id AS ConsentId, category, purpose,
+                   purpose_of_use AS PurposeOfUse, records, disclosed_at AS DisclosedAt
+            FROM enrollment_disclosure WHERE patient_id = @PatientId AND disclosed_at >= @From AND disclosed_at <= @To ORDER BY disclosed_at, id
+            """;
+        var rows = await connection.QueryAsync<DisclosureRow>(new CommandDefinition(Sql, new { request.PatientId, From = from, To = to }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToDto())];
+    }
+
+    private sealed class DisclosureRow
+    {
+        public Guid Id { get; init; }
+
+        public Guid PatientId { get; init; }
+
+        public Guid RecipientApiClientId { get; init; }
+
+        public Guid ConsentId { get; init; }
+
+        public string Category { get; init; } = string.Empty;
+
+        public string Purpose { get; init; } = string.Empty;
+
+        public string? PurposeOfUse { get; init; }
+
+        public string? Records { get; init; }
+
+        public DateTimeOffset DisclosedAt { get; init; }
+
+        public DisclosureDto ToDto() => new()
+        {
+            Id = Id,
+            PatientId = PatientId,
+            RecipientApiClientId = RecipientApiClientId,
+            ConsentId = ConsentId,
+            Category = Category,
+            Purpose = Purpose,
+            PurposeOfUse = PurposeOfUse,
+            Records = Records is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(Records) ?? [],
+            DisclosedAt = DisclosedAt,
+        };
+    }
+}
