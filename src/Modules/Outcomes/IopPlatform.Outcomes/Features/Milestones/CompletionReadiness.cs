@@ -89,7 +89,8 @@ internal sealed record OverrideCompletionReadinessRequest(Guid EnrollmentId, Ove
 internal sealed class OverrideCompletionReadinessValidator : AbstractValidator<OverrideCompletionReadinessRequest>
 {
     public OverrideCompletionReadinessValidator() =>
-        RuleFor(x => x.Body.Reason).NotEmpty().WithMessage("An override needs a reason.").MaximumLength(2000).OverridePropertyName("reason");
+        RuleFor(x => x.Body.Reason).NotEmpty().WithMessage("An override needs a reason.").MaximumLength(2000)
+            .Must(r => r is null || !r.Contains('\0', StringComparison.Ordinal)).WithMessage("The reason must not contain NUL characters.").OverridePropertyName("reason");
 }
 
 internal sealed class OverrideCompletionReadinessHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, ICurrentCaller caller, IAuditScope audit)
