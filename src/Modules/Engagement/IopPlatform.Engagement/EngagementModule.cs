@@ -40,7 +40,8 @@ public static class EngagementModule
     {
         var group = api.MapGroup(string.Empty).WithTags(Tag);
         DriftEndpoint.Map(group);
-        AlertReadEndpoint.Map(group);
+        GetAlertInboxEndpoint.Map(group);
+        GetAlertEndpoint.Map(group);
         AlertLifecycleEndpoint.Map(group);
         ListAlertsEndpoint.Map(group);
         ReviewListEndpoint.Map(group);

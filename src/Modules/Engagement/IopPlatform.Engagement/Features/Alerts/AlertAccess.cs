@@ -1,0 +1,36 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Audit;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Engagement.Features.Drift;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Engagement.Infrastructure;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Engagement.Features.Alerts;
+
+/// <summary>Who may see and work which alert: admins and supervisors any; case managers and clinicians those routed to them.</summary>
+internal static class AlertAccess
+{
+    public static bool SeesAll(ICurrentCaller caller) => caller.IsInRole(Roles.Admin) || caller.IsInRole(Roles.Supervisor);
+
+    public static bool MayWork(ICurrentCaller caller, AlertRow alert) =>
+        SeesAll(caller) || alert.CaseManagerId == caller.ActorId || alert.ClinicianId == caller.ActorId;
+
+    public static void Ensure(ICurrentCaller caller, AlertRow alert)
+    {
+        if (!MayWork(caller, alert))
+        {
+            // 404 rather than 403: whether an alert exists about a patient is itself patient information.
+            throw new NotFoundException("Alert", alert.Id);
+        }
+    }
+}
