@@ -154,6 +154,31 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, RequestBo
         {
             feature.MaxRequestBodySize = limit.MaxBytes;
         }
+        if (UnknownCharset(context.Request.ContentType) is { } charset)
+        {
+            // The JSON body readers throw on an encoding they cannot load, which would surface as a 500.
+            throw new BadHttpRequestException(
+                $"The Content-Type names the charset '{charset}', which this server does not know; send the body as application/json; charset=utf-8.",
+                StatusCodes.Status415UnsupportedMediaType);
+        }
         return next(context);
+    }
+
+    private static string? UnknownCharset(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type) || !type.Charset.HasValue)
+        {
+            return null;
+        }
+        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Charset).ToString();
+        try
+        {
+            _ = System.Text.Encoding.GetEncoding(charset);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset;
+        }
     }
 }

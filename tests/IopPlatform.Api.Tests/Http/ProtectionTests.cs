@@ -83,6 +83,22 @@ public sealed class RequestShapeTests(HttpSqliteApi api) : EngineTest<HttpSqlite
 
         await response.Problem(HttpStatusCode.UnsupportedMediaType);
     }
+
+    [Theory]
+    [InlineData("/api/v1/programs")]
+    [InlineData("/api/v1/sites")]
+    [InlineData("/api/v1/patients")]
+    public async Task A_json_body_with_an_unknown_charset_is_415_problem_and_changes_nothing(string path)
+    {
+        var before = await (await Api.Admin().GetAsync("/api/v1/sites", Ct)).Content.ReadAsStringAsync(Ct);
+        var content = new StringContent("""{"name":"Charset site","timeZone":"America/Chicago"}""");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json; charset=bogus");
+
+        var response = await Api.Admin().PostAsync(path, content, Ct);
+
+        await response.Problem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(before, await (await Api.Admin().GetAsync("/api/v1/sites", Ct)).Content.ReadAsStringAsync(Ct));
+    }
 }
 
 public sealed class RateLimitTests(RateLimitedApi api) : EngineTest<RateLimitedApi>(api), IClassFixture<RateLimitedApi>
