@@ -72,25 +72,8 @@ public static partial class StaffOutbox
     }
 
     /// <summary>Marks rows dispatched; answers how many were still pending.</summary>
-    public static async Task<int> MarkDispatchedAsync(IDbConnectionFactory db, TimeProvider clock, string table, IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(clock);
-        ArgumentNullException.ThrowIfNull(eventIds);
-        if (eventIds.Count == 0)
-        {
-            return 0;
-        }
-        var mark = $"UPDATE {Checked(table)} SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
-        await using var connection = await db.OpenAsync(ct);
-        var marked = 0;
-        foreach (var chunk in eventIds.Distinct().Chunk(SqlList.ChunkSize))
-        {
-            var parameters = new DynamicParameters(new { Now = clock.GetUtcNow() });
-            marked += await connection.ExecuteAsync(new CommandDefinition(mark + SqlList.In("id", chunk, "Id", parameters), parameters, cancellationToken: ct));
-        }
-        return marked;
-    }
+    public static Task<int> MarkDispatchedAsync(IDbConnectionFactory db, TimeProvider clock, string table, IReadOnlyCollection<Guid> eventIds, CancellationToken ct) =>
+        OutboxDispatch.MarkAsync(db, clock, $"UPDATE {Checked(table)} SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ", eventIds, ct);
 
     private static string Checked(string table) =>
         TableName().IsMatch(table) ? table : throw new ArgumentException($"'{table}' is not an outbox table name.", nameof(table));

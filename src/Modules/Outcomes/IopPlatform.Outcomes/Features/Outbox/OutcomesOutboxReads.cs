@@ -44,20 +44,6 @@ internal sealed class MarkOutcomesEventsDispatchedHandler(IDbConnectionFactory d
 {
     private const string Mark = "UPDATE outcomes_outbox SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
 
-    public async Task<int> Handle(MarkOutcomesEventsDispatchedCommand request, CancellationToken cancellationToken)
-    {
-        if (request.EventIds.Count == 0)
-        {
-            return 0;
-        }
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var marked = 0;
-        foreach (var chunk in request.EventIds.Distinct().Chunk(SqlList.ChunkSize))
-        {
-            var parameters = new DynamicParameters(new { Now = clock.GetUtcNow() });
-            var sql = Mark + SqlList.In("id", chunk, "Id", parameters);
-            marked += await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        }
-        return marked;
-    }
+    public Task<int> Handle(MarkOutcomesEventsDispatchedCommand request, CancellationToken cancellationToken) =>
+        OutboxDispatch.MarkAsync(db, clock, Mark, request.EventIds, cancellationToken);
 }

@@ -57,20 +57,6 @@ internal sealed class MarkSchedulingEventsDispatchedHandler(IDbConnectionFactory
 {
     private const string Mark = "UPDATE scheduling_outbox SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
 
-    public async Task<int> Handle(MarkSchedulingEventsDispatchedCommand request, CancellationToken cancellationToken)
-    {
-        if (request.EventIds.Count == 0)
-        {
-            return 0;
-        }
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var marked = 0;
-        foreach (var chunk in request.EventIds.Distinct().Chunk(1000))
-        {
-            var parameters = new DynamicParameters(new { Now = clock.GetUtcNow() });
-            var sql = Mark + SqlList.In("id", chunk, "Id", parameters);
-            marked += await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        }
-        return marked;
-    }
+    public Task<int> Handle(MarkSchedulingEventsDispatchedCommand request, CancellationToken cancellationToken) =>
+        OutboxDispatch.MarkAsync(db, clock, Mark, request.EventIds, cancellationToken);
 }
