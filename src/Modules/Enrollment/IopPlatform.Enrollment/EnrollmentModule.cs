@@ -25,6 +25,7 @@ public static class EnrollmentModule
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddScoped<DisclosureResponse>();
+        services.AddScoped<EnrollmentTransition>();
         // The audit behaviour registers the scope for the whole platform; TryAdd keeps this module runnable without it.
         return new ModuleDescriptor("enrollment", typeof(EnrollmentModule).Assembly, MigrationOrder: 1);
     }

@@ -10,9 +10,6 @@ namespace IopPlatform.Enrollment.Features.Enrollments;
 
 internal static class EnrollmentsEndpoint
 {
-    private const string TransitionErrors = "404 unknown enrollment; 409 when the transition is not allowed from the current status (the problem's " +
-                                            "allowedTransitions lists those that are); 428 without If-Match; 412 when If-Match is stale.";
-
     public static void Map(IEndpointRouteBuilder group)
     {
         group.MapPost("/enrollments", async (ReferPatientRequest body, IMediator mediator, HttpResponse response, CancellationToken ct) =>
@@ -58,19 +55,10 @@ internal static class EnrollmentsEndpoint
             .Produces<IReadOnlyList<EnrollmentDto>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        Transition<ScreenEnrollmentRequest>(group, Transitions.Screen, "ScreenEnrollment", "Record the intake screening",
-            "Records detox status, clinician recommendation, levels of care, dual diagnosis (ICD-10), expected-positive medications and age group; " +
-            "referred → screened, or updates a screened referral (e.g. detox now completed). ", required: true);
-        Transition<AdmitEnrollmentRequest>(group, Transitions.Admit, "AdmitEnrollment", "Admit",
-            "screened → active. Refused with 422 (problem member 'reasons' lists each eligibility finding) when the referral is not eligible, e.g. " +
-            "'needs medically supervised detox first: not admitted until detox is completed'; 422 when the admission date is before the referral; " +
-            "409 when the patient already has an active or on-hold enrollment in the program. ", required: false);
-        Transition<SimpleTransitionRequest>(group, Transitions.Hold, "HoldEnrollment", "Put on hold", "active → on_hold; a reason is required. ", required: true);
-        Transition<SimpleTransitionRequest>(group, Transitions.Resume, "ResumeEnrollment", "Resume", "on_hold → active. ", required: false);
-        Transition<SimpleTransitionRequest>(group, Transitions.Cancel, "CancelEnrollment", "Cancel a referral", "referred or screened → cancelled; a reason is required. ", required: true);
-        Transition<DischargeEnrollmentRequest>(group, Transitions.Discharge, "DischargeEnrollment", "Discharge",
-            "active or on_hold → discharged with a TEDS-aligned reason. Reason 'completed' needs completion readiness from Outcomes or a " +
-            "clinicianOverrideReason (422 otherwise, with 'readinessReasons'). ", required: true);
+        ScreenEnrollmentEndpoint.Map(group);
+        AdmitEnrollmentEndpoint.Map(group);
+        HoldResumeOrCancelEnrollmentEndpoint.Map(group);
+        DischargeEnrollmentEndpoint.Map(group);
 
         group.MapPut("/enrollments/{enrollmentId:guid}/care-team", async (Guid enrollmentId, SetCareTeamRequest body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken ct) =>
             {
@@ -98,53 +86,5 @@ internal static class EnrollmentsEndpoint
             .WithDescription("Active and on-hold enrollments whose current case manager is this user, with patient summaries and current status.")
             .Produces<CursorPage<CaseloadEntryDto>>()
             .ProducesValidationProblem();
-    }
-
-    private static void Transition<TRequest>(IEndpointRouteBuilder group, string action, string name, string summary, string description, bool required)
-        where TRequest : TransitionRequest
-    {
-        var builder = group.MapPost($"/enrollments/{{enrollmentId:guid}}/{action}", async (Guid enrollmentId, HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct) =>
-            {
-                var version = ETag.RequireIfMatch(request);
-                TransitionRequest body = await ReadBodyAsync<TRequest>(request, action, required, ct);
-                var enrollment = await mediator.Send(body with { EnrollmentId = enrollmentId, ExpectedVersion = version }, ct);
-                ETag.Set(response, enrollment.Version);
-                return TypedResults.Ok(enrollment);
-            })
-            .RequireRoles(Roles.Staff)
-            .WithName(name)
-            .WithSummary(summary)
-            .WithDescription(description + TransitionErrors)
-            .Accepts<TRequest>(!required, "application/json")
-            .Produces<EnrollmentDto>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
-        if (action is Transitions.Admit or Transitions.Discharge)
-        {
-            builder.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        }
-    }
-
-    /// <summary>
-    /// Bodies are read here rather than bound, so that hold/resume/cancel/admit may come without one and the If-Match
-    /// check (428/412) answers before the body is even looked at.
-    /// </summary>
-    private static async Task<TRequest> ReadBodyAsync<TRequest>(HttpRequest request, string action, bool required, CancellationToken ct)
-        where TRequest : TransitionRequest
-    {
-        var body = await OptionalJsonBody.ReadAsync<TRequest>(request, ct);
-        if (typeof(TRequest) == typeof(SimpleTransitionRequest))
-        {
-            body ??= (TRequest)(TransitionRequest)new SimpleTransitionRequest(null);
-            return (TRequest)(TransitionRequest)((SimpleTransitionRequest)(TransitionRequest)body with { Verb = action });
-        }
-        if (body is null && typeof(TRequest) == typeof(AdmitEnrollmentRequest))
-        {
-            return (TRequest)(TransitionRequest)new AdmitEnrollmentRequest(null, null);
-        }
-        return body ?? throw new BadHttpRequestException(required ? $"The {action} transition needs a JSON body." : "Missing body.");
     }
 }
