@@ -43,8 +43,19 @@ public static class EnrollmentModule
         SavePatientEndpoint.Map(group);
         GetPatientEndpoint.Map(group);
         SearchPatientsEndpoint.Map(group);
-        EnrollmentsEndpoint.Map(group);
-        ConsentsEndpoint.Map(group);
+        ReferPatientEndpoint.Map(group);
+        GetEnrollmentEndpoint.Map(group);
+        ListPatientEnrollmentsEndpoint.Map(group);
+        ScreenEnrollmentEndpoint.Map(group);
+        AdmitEnrollmentEndpoint.Map(group);
+        HoldResumeOrCancelEnrollmentEndpoint.Map(group);
+        DischargeEnrollmentEndpoint.Map(group);
+        SetCareTeamEndpoint.Map(group);
+        GetCaseloadEndpoint.Map(group);
+        RecordConsentEndpoint.Map(group);
+        ListConsentsEndpoint.Map(group);
+        RevokeConsentEndpoint.Map(group);
+        ListDisclosuresEndpoint.Map(group);
         return api;
     }
 }

@@ -10,6 +10,10 @@ using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
 namespace IopPlatform.Enrollment.Features.Consents;
 
 /// <summary>A patient's consents, newest first.</summary>
@@ -32,5 +36,20 @@ internal sealed class ListConsentsHandler(IDbConnectionFactory db, IAuditScope a
         await ConsentStore.EnsurePatientAsync(connection, request.PatientId, cancellationToken);
         audit.TouchedPatient(request.PatientId);
         return await ConsentStore.ReadAsync(connection, "WHERE patient_id = @PatientId ORDER BY id DESC", request, cancellationToken);
+    }
+}
+
+internal static class ListConsentsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        group.MapGet("/patients/{patientId:guid}/consents", (Guid patientId, IMediator mediator, CancellationToken ct) =>
+                mediator.Send(new ListConsentsRequest(patientId), ct))
+            .RequireRoles(Roles.Staff)
+            .WithName("ListConsents")
+            .WithSummary("List a patient's consents")
+            .WithDescription("All consents of a patient, newest first, including revoked and expired ones.")
+            .Produces<IReadOnlyList<ConsentDto>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

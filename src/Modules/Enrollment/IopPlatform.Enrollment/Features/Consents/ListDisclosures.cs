@@ -10,6 +10,10 @@ using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
 namespace IopPlatform.Enrollment.Features.Consents;
 
 /// <summary>The accounting of disclosures of one patient (§2.25).</summary>
@@ -82,5 +86,21 @@ internal sealed class ListDisclosuresHandler(IDbConnectionFactory db, TimeProvid
             Records = Records is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(Records) ?? [],
             DisclosedAt = DisclosedAt,
         };
+    }
+}
+
+internal static class ListDisclosuresEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        group.MapGet("/patients/{patientId:guid}/disclosures", (Guid patientId, IMediator mediator, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+                mediator.Send(new ListDisclosuresRequest(patientId, from, to), ct))
+            .RequireRoles(Roles.Staff)
+            .WithName("ListDisclosures")
+            .WithSummary("Accounting of disclosures")
+            .WithDescription("Every disclosure of the patient's records to a partner app (§2.25), by API read or webhook: recipient, consent relied on, category, the consent's purpose, the purpose of use the recipient declared, the records disclosed, when. A read that returned nothing is not a disclosure. Default window: the past 3 years.")
+            .Produces<IReadOnlyList<DisclosureDto>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

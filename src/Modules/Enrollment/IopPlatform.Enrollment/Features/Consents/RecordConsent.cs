@@ -10,6 +10,10 @@ using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
 namespace IopPlatform.Enrollment.Features.Consents;
 
 /// <summary>Records a signed 42 CFR Part 2 consent (§2.31), every element required.</summary>
@@ -125,5 +129,27 @@ internal sealed class RecordConsentHandler(IDbConnectionFactory db, TimeProvider
         }
         audit.TouchedPatient(request.PatientId);
         return await ConsentStore.GetAsync(connection, id, cancellationToken);
+    }
+}
+
+internal static class RecordConsentEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        group.MapPost("/patients/{patientId:guid}/consents", async (Guid patientId, CreateConsentRequest body, IMediator mediator, CancellationToken ct) =>
+            {
+                var consent = await mediator.Send(body with { PatientId = patientId }, ct);
+                return TypedResults.Created($"/api/v1/consents/{consent.Id}", consent);
+            })
+            .RequireRoles(Roles.Staff)
+            .WithName("CreateConsent")
+            .WithSummary("Record a 42 CFR Part 2 consent")
+            .WithDescription("Records a signed consent with every §2.31 element: who may disclose, what information, recipients (partner apps and/or the " +
+                             "treatment/payment/operations class), purpose, right to revoke, expiry date (after today) or event (end_of_treatment), signer and date signed.")
+            .Accepts<CreateConsentRequest>("application/json")
+            .Produces<ConsentDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithIdempotency();
     }
 }

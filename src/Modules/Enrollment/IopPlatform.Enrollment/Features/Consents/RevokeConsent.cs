@@ -10,6 +10,10 @@ using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
 namespace IopPlatform.Enrollment.Features.Consents;
 
 /// <summary>Revokes a consent. Disclosures stop at once; past disclosures stay in the accounting.</summary>
@@ -83,5 +87,23 @@ internal sealed class RevokeConsentHandler(IDbConnectionFactory db, TimeProvider
         }
         await mediator.Publish(new ConsentRevoked(consent.Id, consent.PatientId, revokedAt), cancellationToken);
         return await ConsentStore.GetAsync(connection, request.ConsentId, cancellationToken);
+    }
+}
+
+internal static class RevokeConsentEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        group.MapPost("/consents/{consentId:guid}/revoke", async (Guid consentId, RevokeConsentRequest body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(body with { ConsentId = consentId }, ct)))
+            .RequireRoles(Roles.Staff)
+            .WithName("RevokeConsent")
+            .WithSummary("Revoke a consent")
+            .WithDescription("Records the revocation (who, when, in writing or not, how received). Disclosures under it stop at once. Revoking twice → 409.")
+            .Accepts<RevokeConsentRequest>("application/json")
+            .Produces<ConsentDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -4,11 +4,15 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Reactions;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
@@ -95,5 +99,30 @@ internal sealed class ReferPatientHandler(IDbConnectionFactory db, TimeProvider 
         public Guid Id { get; init; }
 
         public Guid? CreatedByApiClientId { get; init; }
+    }
+}
+
+internal static class ReferPatientEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        group.MapPost("/enrollments", async (ReferPatientRequest body, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+            {
+                var enrollment = await mediator.Send(body, ct);
+                ETag.Set(response, enrollment.Version);
+                return TypedResults.Created($"/api/v1/enrollments/{enrollment.Id}", enrollment);
+            })
+            .RequireRoles([.. Roles.Staff, Roles.Partner])
+            .DisclosesPatientRecords(InformationCategories.Enrollment)
+            .WithName("ReferPatient")
+            .WithSummary("Refer a patient to a program")
+            .WithDescription("Creates an enrollment in status 'referred'. Staff record the referring clinician; a partner app's referral records the app " +
+                             "(it refers patients for whom it holds a consent covering 'enrollment', or that it registered before partners stopped registering patients; otherwise 404). " +
+                             "The answer is the partner's own referral: checked at the consent door, not a disclosure.")
+            .Accepts<ReferPatientRequest>("application/json")
+            .Produces<EnrollmentDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithIdempotency();
     }
 }

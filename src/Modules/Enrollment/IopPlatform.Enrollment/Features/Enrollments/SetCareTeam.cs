@@ -4,9 +4,13 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
 using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
@@ -100,5 +104,29 @@ internal sealed class SetCareTeamHandler(IDbConnectionFactory db, TimeProvider c
         }
         await transaction.CommitAsync(cancellationToken);
         return await EnrollmentStore.ToDtoAsync(connection, await EnrollmentStore.GetRowAsync(connection, row.Id, cancellationToken), cancellationToken);
+    }
+}
+
+internal static class SetCareTeamEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        group.MapPut("/enrollments/{enrollmentId:guid}/care-team", async (Guid enrollmentId, SetCareTeamRequest body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+            {
+                var version = ETag.RequireIfMatch(request);
+                var enrollment = await mediator.Send(body with { EnrollmentId = enrollmentId, ExpectedVersion = version }, ct);
+                ETag.Set(response, enrollment.Version);
+                return TypedResults.Ok(enrollment);
+            })
+            .RequireRoles(Roles.Staff)
+            .WithName("SetCareTeam")
+            .WithSummary("Set the care team")
+            .WithDescription("Primary counsellor, case manager (alerts route here) and supervisor (escalation target). A change ends the previous assignment's period. Requires If-Match.")
+            .Accepts<SetCareTeamRequest>("application/json")
+            .Produces<EnrollmentDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
     }
 }
