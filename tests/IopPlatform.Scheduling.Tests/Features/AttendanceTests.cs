@@ -152,6 +152,29 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
     }
 
     [Fact]
+    public async Task Correction_is_checked_for_shape_before_its_version_and_against_the_session_after_it()
+    {
+        var (_, _, session, e) = await BookedSession(1);
+        MoveTo(session.EndsAt);
+        var staff = Api.ClientAs(Roles.Clinician, "clinician-8");
+        var attendance = await (await staff.PostJson($"/api/v1/sessions/{session.Id}/attendance", new { enrollmentId = e[0], status = "present" })).Read<AttendanceDto>(HttpStatusCode.Created);
+        var url = $"/api/v1/attendance/{attendance.Id}";
+        var lateNotice = new { status = "absent_excused", noticeGivenAt = session.StartsAt.AddHours(-1), reason = "Called in sick" };
+
+        // The shape first (400 even with a stale version), the version next (412 even when the session would refuse it).
+        var shape = await (await staff.SendAsync(WithIfMatch(HttpMethod.Put, url, new { status = "asleep", reason = "x" }, "\"9\""), Ct)).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(shape.FieldErrors("status"));
+        await (await staff.SendAsync(WithIfMatch(HttpMethod.Put, url, lateNotice, "\"9\""), Ct)).Problem(HttpStatusCode.PreconditionFailed);
+        // The session's rules last: notice an hour before the start does not excuse the absence.
+        var notice = await (await staff.SendAsync(WithIfMatch(HttpMethod.Put, url, lateNotice, "\"1\""), Ct)).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("absent_unexcused", notice.FieldErrors("noticeGivenAt").Single(), StringComparison.Ordinal);
+        await (await staff.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/attendance/{Guid.CreateVersion7()}", lateNotice, "\"1\""), Ct)).Problem(HttpStatusCode.NotFound);
+
+        var stored = await Rows<(string Status, long Version)>("SELECT status, version FROM scheduling_attendance WHERE id = @Id", new { attendance.Id });
+        Assert.Equal(("present", 1L), stored.Single());
+    }
+
+    [Fact]
     public async Task Kiosk_check_in_once_late_after_grace_check_out_trims_minutes()
     {
         var (site, _, session, e) = await BookedSession(2);

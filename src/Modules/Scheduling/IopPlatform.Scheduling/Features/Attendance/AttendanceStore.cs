@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using FluentValidation;
-using FluentValidation.Results;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Outbox;
@@ -133,88 +132,14 @@ internal static class AttendanceStore
     private const string ResolveNotTaken = "UPDATE scheduling_attendance_not_taken SET resolved_at = @Now WHERE session_id = @SessionId AND resolved_at IS NULL";
 
     public static async Task<SessionFacts> SessionAsync(DbConnection connection, DbTransaction? tx, Guid sessionId, CancellationToken ct) =>
-        await connection.QuerySingleOrDefaultAsync<SessionFacts>(new CommandDefinition(SelectSession, new { SessionId = sessionId }, tx, cancellationToken: ct))
-        ?? throw new NotFoundException("Session", sessionId);
+        await FindSessionAsync(connection, tx, sessionId, ct) ?? throw new NotFoundException("Session", sessionId);
+
+    public static Task<SessionFacts?> FindSessionAsync(DbConnection connection, DbTransaction? tx, Guid sessionId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<SessionFacts>(new CommandDefinition(SelectSession, new { SessionId = sessionId }, tx, cancellationToken: ct));
 
     public static async Task<Dictionary<Guid, BookingFacts>> BookingsAsync(DbConnection connection, DbTransaction? tx, Guid sessionId, CancellationToken ct) =>
         (await connection.QueryAsync<BookingFacts>(new CommandDefinition(SelectBookings, new { SessionId = sessionId }, tx, cancellationToken: ct)))
         .ToDictionary(b => b.EnrollmentId);
-
-    /// <summary>
-    /// The rules that need the session: minutes within its length, attended statuses only once it started, excused
-    /// absences only with notice. Failures are added under <paramref name="prefix"/> (e.g. <c>Items[2].</c>).
-    /// </summary>
-    public static ResolvedAttendance? Resolve(AttendanceItem item, SessionFacts session, DateTimeOffset now, SchedulingOptions options, string prefix, List<ValidationFailure> failures)
-    {
-        var before = failures.Count;
-        var attended = AttendanceStatus.Attended.Contains(item.Status);
-        int? minutes = item.Minutes;
-        if (session.Status == SessionStatus.Cancelled && item.Status != AttendanceStatus.CancelledByProgram)
-        {
-            failures.Add(new ValidationFailure(prefix + "Status", "The session is cancelled; the only status it takes is cancelled_by_program."));
-        }
-        if (attended)
-        {
-            if (now < session.StartsAt)
-            {
-                failures.Add(new ValidationFailure(prefix + "Status", $"The session starts at {session.StartsAt:u}; attendance can be recorded once it has started."));
-            }
-            if (minutes is null && item.CheckInAt is not null && item.CheckOutAt is not null)
-            {
-                minutes = Overlap(item.CheckInAt.Value, item.CheckOutAt.Value, session);
-            }
-            if (minutes is null && item.Status == AttendanceStatus.Present)
-            {
-                minutes = session.LengthMinutes;
-            }
-            if (minutes is null)
-            {
-                failures.Add(new ValidationFailure(prefix + "Minutes", $"Give the attended minutes for status {item.Status} (or check-in and check-out times)."));
-            }
-            else if (minutes > session.LengthMinutes)
-            {
-                failures.Add(new ValidationFailure(prefix + "Minutes", $"{minutes} minutes is longer than the session ({session.LengthMinutes} minutes)."));
-            }
-            else if (minutes == 0)
-            {
-                failures.Add(new ValidationFailure(prefix + "Minutes", $"Status {item.Status} needs attended minutes above 0; record an absence instead."));
-            }
-        }
-        else
-        {
-            if (minutes is > 0)
-            {
-                failures.Add(new ValidationFailure(prefix + "Minutes", $"Status {item.Status} records no attended minutes; send 0 or leave it out."));
-            }
-            minutes = 0;
-        }
-        if (item.Status == AttendanceStatus.AbsentExcused)
-        {
-            var deadline = session.StartsAt.AddHours(-options.ExcusedNoticeHours);
-            if (item.NoticeGivenAt is null)
-            {
-                failures.Add(new ValidationFailure(prefix + "NoticeGivenAt", $"An excused absence needs the time the patient gave notice (at least {options.ExcusedNoticeHours} h before the session)."));
-            }
-            else if (item.NoticeGivenAt > deadline)
-            {
-                failures.Add(new ValidationFailure(prefix + "NoticeGivenAt", $"Notice given at {item.NoticeGivenAt:u} is less than {options.ExcusedNoticeHours} h before the session ({session.StartsAt:u}); record absent_unexcused."));
-            }
-            else if (item.NoticeGivenAt > now)
-            {
-                failures.Add(new ValidationFailure(prefix + "NoticeGivenAt", "Notice cannot be given in the future."));
-            }
-        }
-        return failures.Count > before
-            ? null
-            : new ResolvedAttendance(item.Status, minutes!.Value, item.CheckInAt, item.CheckOutAt, item.Telehealth ?? false, item.NoticeGivenAt, string.IsNullOrWhiteSpace(item.Note) ? null : item.Note.Trim());
-    }
-
-    public static int Overlap(DateTimeOffset from, DateTimeOffset to, SessionFacts session)
-    {
-        var start = from > session.StartsAt ? from : session.StartsAt;
-        var end = to < session.EndsAt ? to : session.EndsAt;
-        return end > start ? (int)Math.Round((end - start).TotalMinutes) : 0;
-    }
 
     public static async Task<AttendanceDto> InsertAsync(
         DbConnection connection, DbTransaction tx, SessionFacts session, BookingFacts booking, ResolvedAttendance values, string source, string recordedBy, DateTimeOffset now, CancellationToken ct)

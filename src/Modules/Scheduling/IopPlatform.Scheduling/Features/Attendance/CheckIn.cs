@@ -94,7 +94,7 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
             throw twice;
         }
         var status = now > session.StartsAt.AddMinutes(options.LateAfterMinutes) ? AttendanceStatus.Late : AttendanceStatus.Present;
-        var values = new ResolvedAttendance(status, AttendanceStore.Overlap(now, session.EndsAt, session), now, null, request.Telehealth, null, null);
+        var values = new ResolvedAttendance(status, AttendedMinutes.Overlap(now, session.EndsAt, session), now, null, request.Telehealth, null, null);
         // An app checking patients in (the clinic's kiosk or a partner app) rather than a staff member at a desk.
         var source = caller.IsInRole(Roles.Partner) || caller.ApiClientId is not null ? "kiosk" : "staff";
         var dto = await AttendanceStore.InsertAsync(connection, tx, session, booking, values, source, caller.ActorId, now, cancellationToken);
@@ -121,7 +121,7 @@ internal sealed class CheckInHandler(IDbConnectionFactory db, IMediator mediator
         {
             throw new ConflictException("This patient has already checked out of this session.");
         }
-        var minutes = AttendanceStore.Overlap(current.CheckInAt.Value, now, session);
+        var minutes = AttendedMinutes.Overlap(current.CheckInAt.Value, now, session);
         var status = now < session.EndsAt.AddMinutes(-options.LateAfterMinutes) ? AttendanceStatus.LeftEarly : current.Status;
         await connection.ExecuteAsync(new CommandDefinition(CheckOut, new { current.Id, current.Version, Now = now, Minutes = minutes, Status = status }, tx, cancellationToken: cancellationToken));
         var dto = current with { CheckOutAt = now, Minutes = minutes, Status = status, Version = current.Version + 1 };

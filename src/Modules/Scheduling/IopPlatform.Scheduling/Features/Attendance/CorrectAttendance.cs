@@ -6,6 +6,7 @@ using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.BuildingBlocks.Security;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -73,13 +74,56 @@ internal sealed record GetAttendanceChangesQuery(Guid AttendanceId) : IRequest<I
     public Guid? AuditPatientId => null;
 }
 
+internal sealed class CorrectAttendanceValidator : AbstractValidator<CorrectAttendanceRequest>
+{
+    private static readonly AttendanceItemValidator ItemValidator = new();
+
+    public CorrectAttendanceValidator() =>
+        RuleFor(x => x.Body).Custom((body, context) =>
+        {
+            foreach (var failure in ItemValidator.Validate(AsItem(body)).Errors.Where(e => e.PropertyName != nameof(AttendanceItem.EnrollmentId)))
+            {
+                context.AddFailure(new ValidationFailure(failure.PropertyName, failure.ErrorMessage));
+            }
+            if (string.IsNullOrWhiteSpace(body.Reason))
+            {
+                context.AddFailure(new ValidationFailure(nameof(body.Reason), "A correction needs a reason; it is kept in the attendance history."));
+            }
+            else if (body.Reason.Length > 1000)
+            {
+                context.AddFailure(new ValidationFailure(nameof(body.Reason), "The reason may be at most 1000 characters."));
+            }
+        });
+
+    public static AttendanceItem AsItem(CorrectAttendanceBody body) =>
+        new(Guid.Empty, body.Status, body.Minutes, body.CheckInAt, body.CheckOutAt, body.Telehealth, body.NoticeGivenAt, body.Note);
+}
+
+/// <summary>The corrected values against the record's session (<see cref="AttendanceFitsSession"/>).</summary>
+internal sealed class CorrectAttendanceFitsSessionValidator : AbstractValidator<CorrectAttendanceRequest>, IStoredDataValidator
+{
+    public CorrectAttendanceFitsSessionValidator(IDbConnectionFactory db, TimeProvider clock, SchedulingOptions options) =>
+        RuleFor(x => x).CustomAsync(async (request, context, ct) =>
+        {
+            await using var connection = await db.OpenAsync(ct);
+            var current = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(CorrectAttendanceHandler.Select, request, cancellationToken: ct));
+            var session = current is null || current.Version != request.Version ? null : await AttendanceStore.FindSessionAsync(connection, null, current.SessionId, ct);
+            if (session is null)
+            {
+                return;
+            }
+            var failures = new List<ValidationFailure>();
+            AttendanceFitsSession.Check(CorrectAttendanceValidator.AsItem(request.Body), session, clock.GetUtcNow(), options, string.Empty, failures);
+            failures.ForEach(context.AddFailure);
+        });
+}
+
 internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, SchedulingOptions options, ICurrentCaller caller, IAuditScope audit)
     : IRequestHandler<CorrectAttendanceRequest, AttendanceDto>, IRequestHandler<GetAttendanceQuery, AttendanceDto?>, IRequestHandler<GetAttendanceChangesQuery, IReadOnlyList<AttendanceChangeDto>>
 {
-    private static readonly AttendanceItemValidator ItemValidator = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private const string Select = $"SELECT {AttendanceStore.Columns} FROM scheduling_attendance WHERE id = @AttendanceId";
+    internal const string Select = $"SELECT {AttendanceStore.Columns} FROM scheduling_attendance WHERE id = @AttendanceId";
 
     private const string Update = """
         UPDATE scheduling_attendance SET status = @Status, minutes = @Minutes, check_in_at = @CheckInAt, check_out_at = @CheckOutAt,
@@ -100,20 +144,7 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
     public async Task<AttendanceDto> Handle(CorrectAttendanceRequest request, CancellationToken cancellationToken)
     {
         var body = request.Body;
-        var item = new AttendanceItem(Guid.Empty, body.Status, body.Minutes, body.CheckInAt, body.CheckOutAt, body.Telehealth, body.NoticeGivenAt, body.Note);
-        var failures = ItemValidator.Validate(item).Errors.Where(e => e.PropertyName != nameof(AttendanceItem.EnrollmentId)).ToList();
-        if (string.IsNullOrWhiteSpace(body.Reason))
-        {
-            failures.Add(new ValidationFailure(nameof(body.Reason), "A correction needs a reason; it is kept in the attendance history."));
-        }
-        else if (body.Reason.Length > 1000)
-        {
-            failures.Add(new ValidationFailure(nameof(body.Reason), "The reason may be at most 1000 characters."));
-        }
-        if (failures.Count > 0)
-        {
-            throw new ValidationException(failures);
-        }
+        var item = CorrectAttendanceValidator.AsItem(body);
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -124,11 +155,9 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
             throw new PreconditionFailedException($"Attendance '{request.AttendanceId}' is at version {current.Version}, not {request.Version}; read it again.");
         }
         var session = await AttendanceStore.SessionAsync(connection, tx, current.SessionId, cancellationToken);
-        var values = AttendanceStore.Resolve(item, session, now, options, string.Empty, failures);
-        if (values is null)
-        {
-            throw new ValidationException(failures);
-        }
+        // The validators passed on what was stored a moment ago; inside the transaction the session is checked again.
+        var values = AttendanceFitsSession.Check(item, session, now, options, string.Empty, [])
+            ?? throw new ConflictException("The session changed while the correction was being checked; send it again.");
         var updated = current with
         {
             Status = values.Status,

@@ -4,6 +4,7 @@ using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Scheduling.Domain;
 using MediatR;
@@ -40,32 +41,61 @@ internal sealed class RecordSessionAttendanceValidator : AbstractValidator<Recor
 {
     public RecordSessionAttendanceValidator()
     {
-        // Entries are checked one by one in the handler, with the session at hand, so every error names its entry.
+        // Entries are checked one by one against the session (RecordSessionAttendanceEntriesValidator), so every error names its entry.
         RuleFor(x => x.Items).Cascade(CascadeMode.Stop).NotEmpty().Must(i => i!.Count <= 200).WithMessage("At most 200 entries per call.");
     }
 }
 
-internal sealed class RecordAttendanceHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, SchedulingOptions options, ICurrentCaller caller, IAuditScope audit)
-    : IRequestHandler<RecordAttendanceRequest, AttendanceDto>, IRequestHandler<RecordSessionAttendanceRequest, IReadOnlyList<AttendanceDto>>
+/// <summary>The entries against the session and its roster: every error names its entry (e.g. <c>items[2].minutes</c>).</summary>
+internal sealed class RecordAttendanceValidator : AbstractValidator<RecordAttendanceRequest>, IStoredDataValidator
+{
+    public RecordAttendanceValidator(IDbConnectionFactory db, TimeProvider clock, SchedulingOptions options) =>
+        RuleFor(x => x).CustomAsync(async (request, context, ct) =>
+        {
+            foreach (var failure in await AttendanceEntries.CheckAsync(db, request.SessionId, [request.Item], single: true, clock.GetUtcNow(), options, ct))
+            {
+                context.AddFailure(failure);
+            }
+        });
+}
+
+internal sealed class RecordSessionAttendanceEntriesValidator : AbstractValidator<RecordSessionAttendanceRequest>, IStoredDataValidator
+{
+    public RecordSessionAttendanceEntriesValidator(IDbConnectionFactory db, TimeProvider clock, SchedulingOptions options) =>
+        RuleFor(x => x).CustomAsync(async (request, context, ct) =>
+        {
+            foreach (var failure in await AttendanceEntries.CheckAsync(db, request.SessionId, request.Items!, single: false, clock.GetUtcNow(), options, ct))
+            {
+                context.AddFailure(failure);
+            }
+        });
+}
+
+/// <summary>
+/// Each entry: its shape, once per enrollment, booked into the session, not yet recorded, and fitting the session
+/// (<see cref="AttendanceFitsSession"/>). One patient recorded twice is a 409 for the single call (the handler answers
+/// it), an entry error for the roster call.
+/// </summary>
+internal static class AttendanceEntries
 {
     private static readonly AttendanceItemValidator ItemValidator = new();
 
-    public async Task<AttendanceDto> Handle(RecordAttendanceRequest request, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ValidationFailure>> CheckAsync(
+        IDbConnectionFactory db, Guid sessionId, IReadOnlyList<AttendanceItem> items, bool single, DateTimeOffset now, SchedulingOptions options, CancellationToken ct)
     {
-        var recorded = await RecordAsync(request.SessionId, [request.Item], single: true, cancellationToken);
-        return recorded[0];
+        await using var connection = await db.OpenAsync(ct);
+        var session = await AttendanceStore.FindSessionAsync(connection, null, sessionId, ct);
+        if (session is null)
+        {
+            return [];
+        }
+        var bookings = await AttendanceStore.BookingsAsync(connection, null, sessionId, ct);
+        return Check(items, single, session, bookings, now, options).Failures;
     }
 
-    public Task<IReadOnlyList<AttendanceDto>> Handle(RecordSessionAttendanceRequest request, CancellationToken cancellationToken) =>
-        RecordAsync(request.SessionId, request.Items!, single: false, cancellationToken);
-
-    private async Task<IReadOnlyList<AttendanceDto>> RecordAsync(Guid sessionId, IReadOnlyList<AttendanceItem> items, bool single, CancellationToken ct)
+    public static (List<ValidationFailure> Failures, List<(BookingFacts Booking, ResolvedAttendance Values)> Resolved) Check(
+        IReadOnlyList<AttendanceItem> items, bool single, SessionFacts session, IReadOnlyDictionary<Guid, BookingFacts> bookings, DateTimeOffset now, SchedulingOptions options)
     {
-        var now = clock.GetUtcNow();
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var session = await AttendanceStore.SessionAsync(connection, tx, sessionId, ct);
-        var bookings = await AttendanceStore.BookingsAsync(connection, tx, sessionId, ct);
         var failures = new List<ValidationFailure>();
         var resolved = new List<(BookingFacts Booking, ResolvedAttendance Values)>();
         for (var i = 0; i < items.Count; i++)
@@ -95,24 +125,52 @@ internal sealed class RecordAttendanceHandler(IDbConnectionFactory db, IMediator
             }
             if (booking.AttendanceId is not null)
             {
-                if (single)
+                if (!single)
                 {
-                    var conflict = new ConflictException("Attendance is already recorded for this patient at this session; correct it with PUT /api/v1/attendance/{id} and If-Match.");
-                    conflict.Extensions["attendanceId"] = booking.AttendanceId;
-                    throw conflict;
+                    failures.Add(new ValidationFailure(prefix + "EnrollmentId", $"Attendance is already recorded (id {booking.AttendanceId}); correct it instead."));
                 }
-                failures.Add(new ValidationFailure(prefix + "EnrollmentId", $"Attendance is already recorded (id {booking.AttendanceId}); correct it instead."));
                 continue;
             }
-            var values = AttendanceStore.Resolve(item, session, now, options, prefix, failures);
+            var values = AttendanceFitsSession.Check(item, session, now, options, prefix, failures);
             if (values is not null)
             {
                 resolved.Add((booking, values));
             }
         }
+        return (failures, resolved);
+    }
+}
+
+internal sealed class RecordAttendanceHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, SchedulingOptions options, ICurrentCaller caller, IAuditScope audit)
+    : IRequestHandler<RecordAttendanceRequest, AttendanceDto>, IRequestHandler<RecordSessionAttendanceRequest, IReadOnlyList<AttendanceDto>>
+{
+    public async Task<AttendanceDto> Handle(RecordAttendanceRequest request, CancellationToken cancellationToken)
+    {
+        var recorded = await RecordAsync(request.SessionId, [request.Item], single: true, cancellationToken);
+        return recorded[0];
+    }
+
+    public Task<IReadOnlyList<AttendanceDto>> Handle(RecordSessionAttendanceRequest request, CancellationToken cancellationToken) =>
+        RecordAsync(request.SessionId, request.Items!, single: false, cancellationToken);
+
+    private async Task<IReadOnlyList<AttendanceDto>> RecordAsync(Guid sessionId, IReadOnlyList<AttendanceItem> items, bool single, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var session = await AttendanceStore.SessionAsync(connection, tx, sessionId, ct);
+        var bookings = await AttendanceStore.BookingsAsync(connection, tx, sessionId, ct);
+        if (single && bookings.TryGetValue(items[0].EnrollmentId, out var booked) && booked.AttendanceId is not null)
+        {
+            var conflict = new ConflictException("Attendance is already recorded for this patient at this session; correct it with PUT /api/v1/attendance/{id} and If-Match.");
+            conflict.Extensions["attendanceId"] = booked.AttendanceId;
+            throw conflict;
+        }
+        // The validators passed on what was stored a moment ago; what holds inside the transaction is checked again.
+        var (failures, resolved) = AttendanceEntries.Check(items, single, session, bookings, now, options);
         if (failures.Count > 0)
         {
-            throw new ValidationException(failures);
+            throw new ConflictException("The session or its roster changed while the attendance was being checked; send it again.");
         }
         var source = caller.IsInRole(Roles.Partner) ? "kiosk" : "staff";
         var stored = new List<AttendanceDto>();
