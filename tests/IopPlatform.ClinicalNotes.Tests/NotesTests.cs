@@ -74,6 +74,30 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
     }
 
     [Fact]
+    public async Task A_revision_is_checked_against_the_note_format_after_access_and_before_the_version()
+    {
+        var s = await AttendedSession(("Ada", "Format", "present"));
+        var author = await Clinician("clin-format");
+        var note = await Draft(author, s.Members[0].EnrollmentId, s.Session.Id);
+        var url = $"/api/v1/notes/{note.Id}";
+        var incomplete = new Dictionary<string, string>(Birp);
+        incomplete.Remove("response");
+        incomplete["assessment"] = "Not a BIRP section.";
+
+        // Someone else's note is a 403 whatever the body; the author's own gets the format's errors, even with a stale version.
+        await (await Send(await Clinician("clin-format-other"), HttpMethod.Put, url, new { sections = incomplete }, 1)).Problem(HttpStatusCode.Forbidden);
+        var bad = await (await Send(author, HttpMethod.Put, url, new { sections = incomplete }, 1)).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("'response'", bad.FieldErrors("sections.response").Single(), StringComparison.Ordinal);
+        Assert.Contains("no 'assessment' section", bad.FieldErrors("sections.assessment").Single(), StringComparison.Ordinal);
+        await (await Send(author, HttpMethod.Put, url, new { sections = incomplete }, 7)).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal(1, await Count("SELECT COUNT(*) FROM clinical_notes_note WHERE id = @Id AND version = 1", new { note.Id }));
+
+        // A signed note is locked: 409 before its sections are looked at.
+        await (await Send(author, HttpMethod.Post, $"{url}/sign", null, 1)).Read<NoteDto>();
+        await (await Send(author, HttpMethod.Put, url, new { sections = incomplete }, 2)).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task A_signed_note_is_locked_by_the_api_and_by_the_database()
     {
         var s = await AttendedSession(("Ada", "Lock", "present"));

@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.BuildingBlocks.Security;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +40,36 @@ internal sealed class UpdateNoteValidator : AbstractValidator<UpdateNoteRequest>
     }
 }
 
+/// <summary>The sections against the note's own format (SOAP, DAP, BIRP, GIRP), once the caller may edit it.</summary>
+internal sealed class UpdateNoteSectionsValidator : AbstractValidator<UpdateNoteRequest>, IStoredDataValidator
+{
+    public UpdateNoteSectionsValidator(IDbConnectionFactory db, ICurrentCaller caller, IAuditScope audit) =>
+        RuleFor(x => x).CustomAsync(async (request, context, ct) =>
+        {
+            await using var connection = await db.OpenAsync(ct);
+            NoteRow note;
+            try
+            {
+                note = await NoteStore.RequireAsync(connection, request.NoteId, ct);
+            }
+            catch (NotFoundException)
+            {
+                // The handler answers the 404.
+                return;
+            }
+            audit.TouchedPatient(note.PatientId);
+            audit.Resource($"note/{note.Id}");
+            if (!NoteGuards.IsEditableBy(note, caller))
+            {
+                return;
+            }
+            foreach (var error in NoteFormats.Validate(note.Format, request.Body.Sections))
+            {
+                context.AddFailure(new ValidationFailure(error.Field, error.Message));
+            }
+        });
+}
+
 internal sealed class UpdateNoteHandler(IDbConnectionFactory db, TimeProvider clock, ICurrentCaller caller, IAuditScope audit)
     : IRequestHandler<UpdateNoteRequest, NoteDto>
 {
@@ -55,11 +86,6 @@ internal sealed class UpdateNoteHandler(IDbConnectionFactory db, TimeProvider cl
         audit.TouchedPatient(note.PatientId);
         audit.Resource($"note/{note.Id}");
         NoteGuards.RequireEditableByAuthor(note, caller);
-        var errors = NoteFormats.Validate(note.Format, request.Body.Sections).ToList();
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors.Select(e => new ValidationFailure(e.Field, e.Message)));
-        }
         if (note.Version != request.Version)
         {
             throw new PreconditionFailedException($"The note is at version {note.Version}; read it again before changing it.");
@@ -85,6 +111,9 @@ internal sealed class UpdateNoteHandler(IDbConnectionFactory db, TimeProvider cl
 
 internal static class NoteGuards
 {
+    public static bool IsEditableBy(NoteRow note, ICurrentCaller caller) =>
+        NoteStatus.IsEditable(note.Status) && string.Equals(note.AuthorId, caller.ActorId, StringComparison.Ordinal);
+
     /// <summary>Only the author edits or signs, and only while the note is a draft or was returned for revision.</summary>
     public static void RequireEditableByAuthor(NoteRow note, ICurrentCaller caller)
     {
