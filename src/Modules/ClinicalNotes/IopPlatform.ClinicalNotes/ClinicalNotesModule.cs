@@ -40,7 +40,8 @@ public static class ClinicalNotesModule
         AddNoteEntryEndpoint.Map(group);
         ReadNotesEndpoint.Map(group);
         OverdueNotesEndpoint.Map(group);
-        GroupNotesEndpoint.Map(group);
+        CreateGroupNoteEndpoint.Map(group);
+        GetGroupNoteEndpoint.Map(group);
         CounsellingNotesEndpoint.Map(group);
         CreateTreatmentPlanEndpoint.Map(group);
         GetTreatmentPlanEndpoint.Map(group);

@@ -5,6 +5,7 @@ using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.ClinicalNotes.Features.Clinicians;
 using IopPlatform.ClinicalNotes.Features.Notes;
@@ -16,19 +17,6 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.ClinicalNotes.Features.GroupNotes;
 
-/// <summary>The part of a group note every attendee's record receives.</summary>
-/// <param name="Topic">Topic of the session.</param>
-/// <param name="Modality">Modality, e.g. CBT, psychoeducation, process group.</param>
-/// <param name="Facilitators">Facilitators' names.</param>
-/// <param name="DurationMinutes">Duration in minutes.</param>
-internal sealed record GroupSharedSection(string Topic, string Modality, IReadOnlyList<string> Facilitators, int DurationMinutes);
-
-/// <summary>One group member: attendees get an individualised section, absent members none.</summary>
-/// <param name="EnrollmentId">The member's enrollment (booked into the session).</param>
-/// <param name="Sections">The format's sections for an attendee; omit for an absent member.</param>
-/// <param name="GoalIds">Treatment-plan goals addressed for this member.</param>
-internal sealed record GroupMemberBody(Guid EnrollmentId, Dictionary<string, string>? Sections = null, IReadOnlyList<Guid>? GoalIds = null);
-
 /// <summary>A group note for one session.</summary>
 /// <param name="SessionId">The session.</param>
 /// <param name="Format"><c>soap</c>, <c>dap</c>, <c>birp</c> or <c>girp</c>.</param>
@@ -36,55 +24,11 @@ internal sealed record GroupMemberBody(Guid EnrollmentId, Dictionary<string, str
 /// <param name="Members">The members documented, attendees and absentees.</param>
 internal sealed record CreateGroupNoteBody(Guid SessionId, string Format, GroupSharedSection? Shared, IReadOnlyList<GroupMemberBody>? Members);
 
-internal sealed record GroupNoteMemberDto
-{
-    public required Guid EnrollmentId { get; init; }
-
-    public required Guid PatientId { get; init; }
-
-    public required string AttendanceStatus { get; init; }
-
-    /// <summary>Absent: no section is filed; shown as a no-show.</summary>
-    public required bool NoShow { get; init; }
-
-    /// <summary>The note filed into the attendee's record.</summary>
-    public Guid? NoteId { get; init; }
-}
-
-internal sealed record GroupNoteDto
-{
-    public required Guid Id { get; init; }
-
-    public required Guid SessionId { get; init; }
-
-    public required string Format { get; init; }
-
-    public required GroupSharedSection Shared { get; init; }
-
-    public required string AuthorId { get; init; }
-
-    public required IReadOnlyList<GroupNoteMemberDto> Members { get; init; }
-
-    /// <summary>Warnings (not errors): a member's name or identifier in the shared section or another member's section.</summary>
-    public IReadOnlyList<NameLeakWarningDto> Warnings { get; init; } = [];
-
-    public required DateTimeOffset CreatedAt { get; init; }
-}
-
 internal sealed record CreateGroupNoteRequest(CreateGroupNoteBody Body) : IRequest<GroupNoteDto>, IAuditedRequest
 {
     public string AuditCategory => NotesAudit.ClinicalNote;
 
     public string AuditAction => "create";
-
-    public Guid? AuditPatientId => null;
-}
-
-internal sealed record GetGroupNoteQuery(Guid GroupNoteId) : IRequest<GroupNoteDto>, IAuditedRequest
-{
-    public string AuditCategory => NotesAudit.ClinicalNote;
-
-    public string AuditAction => "read";
 
     public Guid? AuditPatientId => null;
 }
@@ -107,8 +51,20 @@ internal sealed class CreateGroupNoteValidator : AbstractValidator<CreateGroupNo
     }
 }
 
-internal sealed class GroupNotesHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, ClinicalNotesOptions options)
-    : IRequestHandler<CreateGroupNoteRequest, GroupNoteDto>, IRequestHandler<GetGroupNoteQuery, GroupNoteDto>
+/// <summary>The members against the session's roster and attendance (<see cref="GroupNoteMembersMatchAttendance"/>).</summary>
+internal sealed class CreateGroupNoteMembersValidator : AbstractValidator<CreateGroupNoteRequest>, IStoredDataValidator
+{
+    public CreateGroupNoteMembersValidator(IMediator mediator) =>
+        RuleFor(x => x.Body).CustomAsync(async (body, context, ct) =>
+        {
+            var members = body.Members!;
+            var (_, attendance) = await SessionLink.LoadAsync(mediator, body.SessionId, members.Select(m => m.EnrollmentId).ToList(), ct);
+            GroupNoteMembersMatchAttendance.Check(body.Format, members, attendance).ForEach(context.AddFailure);
+        });
+}
+
+internal sealed class CreateGroupNoteHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, ClinicalNotesOptions options)
+    : IRequestHandler<CreateGroupNoteRequest, GroupNoteDto>
 {
     private const string InsertGroup = """
         INSERT INTO clinical_notes_group_note (id, session_id, format, topic, modality, facilitators, duration_minutes, author_id, created_at)
@@ -120,86 +76,16 @@ internal sealed class GroupNotesHandler(IDbConnectionFactory db, IMediator media
         VALUES (@GroupNoteId, @EnrollmentId, @PatientId, @AttendanceStatus, @NoteId)
         """;
 
-    private const string SelectGroup = """
-        SELECT id AS Id, session_id AS SessionId, format AS Format, topic AS Topic, modality AS Modality, facilitators AS Facilitators,
-               duration_minutes AS DurationMinutes, author_id AS AuthorId, created_at AS CreatedAt
-        FROM clinical_notes_group_note WHERE id = @Id
-        """;
-
-    private const string SelectMembers = """
-        SELECT enrollment_id AS EnrollmentId, patient_id AS PatientId, attendance_status AS AttendanceStatus, note_id AS NoteId
-        FROM clinical_notes_group_member WHERE group_note_id = @Id ORDER BY enrollment_id
-        """;
-
-    private sealed class GroupRow
-    {
-        public Guid Id { get; init; }
-
-        public Guid SessionId { get; init; }
-
-        public string Format { get; init; } = string.Empty;
-
-        public string Topic { get; init; } = string.Empty;
-
-        public string Modality { get; init; } = string.Empty;
-
-        public string Facilitators { get; init; } = "[]";
-
-        public int DurationMinutes { get; init; }
-
-        public string AuthorId { get; init; } = string.Empty;
-
-        public DateTimeOffset CreatedAt { get; init; }
-    }
-
-    private sealed class MemberRow
-    {
-        public Guid EnrollmentId { get; init; }
-
-        public Guid PatientId { get; init; }
-
-        public string AttendanceStatus { get; init; } = string.Empty;
-
-        public Guid? NoteId { get; init; }
-    }
-
     public async Task<GroupNoteDto> Handle(CreateGroupNoteRequest request, CancellationToken cancellationToken)
     {
         var body = request.Body;
         var members = body.Members!;
         var (session, attendance) = await SessionLink.LoadAsync(mediator, body.SessionId, members.Select(m => m.EnrollmentId).ToList(), cancellationToken);
 
-        var failures = new List<ValidationFailure>();
-        for (var i = 0; i < members.Count; i++)
+        // The validators passed on the attendance of a moment ago; the note is filed against what holds now.
+        if (GroupNoteMembersMatchAttendance.Check(body.Format, members, attendance).Count > 0)
         {
-            var member = members[i];
-            if (!attendance.TryGetValue(member.EnrollmentId, out var item))
-            {
-                failures.Add(new ValidationFailure($"members[{i}].enrollmentId", "This patient is not on the session's roster."));
-                continue;
-            }
-            if (item.Status is null)
-            {
-                failures.Add(new ValidationFailure($"members[{i}].enrollmentId", "Attendance is not recorded for this member yet; record attendance before the group note."));
-                continue;
-            }
-            var attended = SessionLink.Attended.Contains(item.Status);
-            if (attended && member.Sections is null)
-            {
-                failures.Add(new ValidationFailure($"members[{i}].sections", "An attendee needs an individualised section."));
-            }
-            else if (!attended && member.Sections is not null)
-            {
-                failures.Add(new ValidationFailure($"members[{i}].sections", $"This member was {item.Status}; an absent member gets no section (shown as a no-show)."));
-            }
-            else if (attended)
-            {
-                failures.AddRange(NoteFormats.Validate(body.Format, member.Sections, $"members[{i}].sections").Select(e => new ValidationFailure(e.Field, e.Message)));
-            }
-        }
-        if (failures.Count > 0)
-        {
-            throw new ValidationException(failures);
+            throw new ConflictException("The session's attendance changed while the group note was being checked; send it again.");
         }
 
         var patients = members.ToDictionary(m => m.EnrollmentId, m => attendance[m.EnrollmentId].PatientId);
@@ -290,50 +176,13 @@ internal sealed class GroupNotesHandler(IDbConnectionFactory db, IMediator media
             await tx.CommitAsync(cancellationToken);
         }
         audit.Resource($"group-note/{id}");
-        return await LoadAsync(connection, id, cancellationToken) with { Warnings = warnings };
-    }
-
-    public async Task<GroupNoteDto> Handle(GetGroupNoteQuery request, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var dto = await LoadAsync(connection, request.GroupNoteId, cancellationToken);
-        foreach (var member in dto.Members)
-        {
-            audit.TouchedPatient(member.PatientId);
-        }
-        audit.Resource($"group-note/{dto.Id}");
-        return dto;
-    }
-
-    private static async Task<GroupNoteDto> LoadAsync(System.Data.Common.DbConnection connection, Guid id, CancellationToken ct)
-    {
-        var group = await connection.QuerySingleOrDefaultAsync<GroupRow>(new CommandDefinition(SelectGroup, new { Id = id }, cancellationToken: ct))
-            ?? throw new NotFoundException("Group note", id);
-        var members = (await connection.QueryAsync<MemberRow>(new CommandDefinition(SelectMembers, new { Id = id }, cancellationToken: ct))).AsList();
-        return new GroupNoteDto
-        {
-            Id = group.Id,
-            SessionId = group.SessionId,
-            Format = group.Format,
-            Shared = new GroupSharedSection(group.Topic, group.Modality, NotesJson.Read<List<string>>(group.Facilitators), group.DurationMinutes),
-            AuthorId = group.AuthorId,
-            Members = members.Select(m => new GroupNoteMemberDto
-            {
-                EnrollmentId = m.EnrollmentId,
-                PatientId = m.PatientId,
-                AttendanceStatus = m.AttendanceStatus,
-                NoShow = m.NoteId is null,
-                NoteId = m.NoteId,
-            }).ToList(),
-            CreatedAt = group.CreatedAt,
-        };
+        return await GroupNoteStore.LoadAsync(connection, id, cancellationToken) with { Warnings = warnings };
     }
 }
 
-internal static class GroupNotesEndpoint
+internal static class CreateGroupNoteEndpoint
 {
-    public static void Map(IEndpointRouteBuilder group)
-    {
+    public static void Map(IEndpointRouteBuilder group) =>
         group.MapPost("/group-notes", async (CreateGroupNoteBody body, IMediator mediator, CancellationToken ct) =>
             {
                 var note = await mediator.Send(new CreateGroupNoteRequest(body), ct);
@@ -348,13 +197,4 @@ internal static class GroupNotesEndpoint
             .Produces<GroupNoteDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-        group.MapGet("/group-notes/{groupNoteId:guid}", (Guid groupNoteId, IMediator mediator, CancellationToken ct) => mediator.Send(new GetGroupNoteQuery(groupNoteId), ct))
-            .RequireRoles(NotesRoles.StaffReaders)
-            .WithName("GetGroupNote")
-            .WithSummary("Read a group note")
-            .WithDescription("The shared section and, per member, attendance and the filed note (or no-show).")
-            .Produces<GroupNoteDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-    }
 }
