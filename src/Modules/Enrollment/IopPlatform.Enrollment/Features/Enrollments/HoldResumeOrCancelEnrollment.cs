@@ -27,16 +27,13 @@ internal sealed class SimpleTransitionValidator : AbstractValidator<SimpleTransi
 internal sealed class SimpleTransitionHandler(EnrollmentTransition transition) : IRequestHandler<SimpleTransitionRequest, EnrollmentDto>
 {
     public Task<EnrollmentDto> Handle(SimpleTransitionRequest request, CancellationToken cancellationToken) =>
-        transition.RunAsync(request, (_, _) => Task.CompletedTask, (row, scope) =>
+        transition.RunAsync(request, (_, _) => Task.CompletedTask, (row, scope) => request.Verb switch
         {
-            INotification? reaction = request.Verb switch
-            {
-                Transitions.Hold => new EnrollmentOnHold(row.Id, row.PatientId, row.ProgramId, scope.Now),
-                Transitions.Resume => new EnrollmentResumed(row.Id, row.PatientId, row.ProgramId, scope.Now),
-                Transitions.Cancel => new EnrollmentCancelled(row.Id, row.PatientId, row.ProgramId, scope.Now),
-                _ => null,
-            };
-            return reaction is null ? Task.CompletedTask : transition.Reactions.EnqueueAsync(scope.Connection, scope.Transaction, reaction, row.Id, cancellationToken);
+            // One call per notification type, so the durable-reaction rules can read from the compiled code what is enqueued.
+            Transitions.Hold => transition.Reactions.EnqueueAsync(scope.Connection, scope.Transaction, new EnrollmentOnHold(row.Id, row.PatientId, row.ProgramId, scope.Now), row.Id, cancellationToken),
+            Transitions.Resume => transition.Reactions.EnqueueAsync(scope.Connection, scope.Transaction, new EnrollmentResumed(row.Id, row.PatientId, row.ProgramId, scope.Now), row.Id, cancellationToken),
+            Transitions.Cancel => transition.Reactions.EnqueueAsync(scope.Connection, scope.Transaction, new EnrollmentCancelled(row.Id, row.PatientId, row.ProgramId, scope.Now), row.Id, cancellationToken),
+            _ => Task.CompletedTask,
         }, request.Reason, cancellationToken);
 }
 
