@@ -1,4 +1,4 @@
-using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Engagement.Contracts;
 using IopPlatform.Engagement.Features.Drift;
 using Xunit;
 

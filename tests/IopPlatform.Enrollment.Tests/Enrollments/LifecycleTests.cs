@@ -225,10 +225,6 @@ public abstract class LifecycleTests<TApi>(TApi api) : EngineTest<TApi>(api)
 
         var page = await mediator.Send(new GetActiveEnrollmentsQuery(program.Id, null, 10), Ct);
         Assert.Equal(active.Id, Assert.Single(page).EnrollmentId);
-
-        var pack = await mediator.Send(new GetProgramRulePackQuery(program.Id), Ct);
-        Assert.Equal(DriftRulePack.Default, pack?.RulePack);
-        Assert.Null(await mediator.Send(new GetProgramRulePackQuery(Guid.CreateVersion7()), Ct));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using IopPlatform.Engagement.Contracts;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Testing;
 using Xunit;
@@ -130,19 +131,24 @@ public abstract class PatientsTests<TApi>(TApi api) : EngineTest<TApi>(api)
             rulePack = DriftRulePack.Default with { AttendanceRatio = new AttendanceRatioRule { MinimumRatio = 0.8m, WindowDays = 21 }, Bam = new BamRule { Enabled = false } },
         })).Read<ProgramDto>(HttpStatusCode.Created);
 
+        // The pack given at creation is Engagement's version 1; without one the program follows the defaults (version 0).
         var readPlain = await (await admin.GetAsync($"/api/v1/programs/{plain.Id}", Ct)).Read<ProgramDto>();
-        Assert.Equal(DriftRulePack.Default, readPlain.RulePack);
-        Assert.Equal(2, readPlain.RulePack.ConsecutiveMissed.Amber);
-        Assert.Equal(3, readPlain.RulePack.ConsecutiveMissed.Red);
-        Assert.Equal(4, readPlain.RulePack.NoRecentAttendance.Sessions);
-        Assert.Equal((21, 0.6m, 2), (readPlain.RulePack.AttendanceRatio.WindowDays, readPlain.RulePack.AttendanceRatio.MinimumRatio, readPlain.RulePack.AttendanceRatio.MinimumUnexcusedMisses));
         Assert.Empty(readPlain.CoreGroupIds);
+        var plainPack = await (await admin.GetAsync($"/api/v1/programs/{plain.Id}/rule-pack", Ct)).Read<PackRead>();
+        Assert.Equal((0, true), (plainPack.Version, plainPack.IsDefault));
+        Assert.Equal(DriftRulePack.Default, plainPack.RulePack);
+        Assert.Equal(2, plainPack.RulePack.ConsecutiveMissed.Amber);
+        Assert.Equal(3, plainPack.RulePack.ConsecutiveMissed.Red);
+        Assert.Equal(4, plainPack.RulePack.NoRecentAttendance.Sessions);
+        Assert.Equal((21, 0.6m, 2), (plainPack.RulePack.AttendanceRatio.WindowDays, plainPack.RulePack.AttendanceRatio.MinimumRatio, plainPack.RulePack.AttendanceRatio.MinimumUnexcusedMisses));
 
         var readTuned = await (await admin.GetAsync($"/api/v1/programs/{tuned.Id}", Ct)).Read<ProgramDto>();
         Assert.Equal(groups, readTuned.CoreGroupIds);
-        Assert.Equal(0.8m, readTuned.RulePack.AttendanceRatio.MinimumRatio);
-        Assert.False(readTuned.RulePack.Bam.Enabled);
-        Assert.Equal(24, readTuned.RulePack.Escalation.UnacknowledgedHours);
+        var tunedPack = await (await admin.GetAsync($"/api/v1/programs/{tuned.Id}/rule-pack", Ct)).Read<PackRead>();
+        Assert.Equal((1, false, "admin-tests"), (tunedPack.Version, tunedPack.IsDefault, tunedPack.ChangedBy));
+        Assert.Equal(0.8m, tunedPack.RulePack.AttendanceRatio.MinimumRatio);
+        Assert.False(tunedPack.RulePack.Bam.Enabled);
+        Assert.Equal(24, tunedPack.RulePack.Escalation.UnacknowledgedHours);
     }
 
     [Fact]
@@ -159,7 +165,11 @@ public abstract class PatientsTests<TApi>(TApi api) : EngineTest<TApi>(api)
 
         Assert.NotEmpty(problem.FieldErrors("rulePack.attendanceRatio.minimumRatio"));
         Assert.NotEmpty(problem.FieldErrors("rulePack.consecutiveMissed.red"));
+        var programs = await (await admin.GetAsync($"/api/v1/programs?siteId={site.Id}", Ct)).Read<JsonElement>();
+        Assert.DoesNotContain(programs.GetProperty("items").EnumerateArray(), p => p.GetProperty("name").GetString() == "Bad");
     }
+
+    private sealed record PackRead(int Version, bool IsDefault, DriftRulePack RulePack, string? ChangedBy);
 }
 
 public sealed class PatientsTestsOnSqlite(SqliteApi api) : PatientsTests<SqliteApi>(api), IClassFixture<SqliteApi>;

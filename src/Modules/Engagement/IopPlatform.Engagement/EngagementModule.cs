@@ -3,6 +3,7 @@ using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.Drift;
 using IopPlatform.Engagement.Features.Flags;
+using IopPlatform.Engagement.Features.RulePacks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -45,6 +46,9 @@ public static class EngagementModule
         AlertLifecycleEndpoint.Map(group);
         ListAlertsEndpoint.Map(group);
         ReviewListEndpoint.Map(group);
+        GetRulePackEndpoint.Map(group);
+        ReplaceRulePackEndpoint.Map(group);
+        BacktestRulePackEndpoint.Map(group);
         return api;
     }
 }

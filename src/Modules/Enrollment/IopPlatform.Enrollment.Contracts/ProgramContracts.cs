@@ -29,9 +29,6 @@ public sealed record ProgramDto
     /// <summary>The core groups (Scheduling group ids) a newly admitted patient is booked into.</summary>
     public IReadOnlyList<Guid> CoreGroupIds { get; init; } = [];
 
-    /// <summary>The drift rule pack (thresholds of DOMAIN.md §7); defaults when the program never set one.</summary>
-    public DriftRulePack RulePack { get; init; } = DriftRulePack.Default;
-
     /// <summary>Concurrency version; also the ETag.</summary>
     public required int Version { get; init; }
 

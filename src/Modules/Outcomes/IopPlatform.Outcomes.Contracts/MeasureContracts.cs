@@ -158,4 +158,5 @@ public sealed record BamResultDto
 
 /// <summary>Asks Outcomes for the latest BAM of each of these enrollments with its intake BAM (one answer per enrollment that has one).</summary>
 /// <param name="EnrollmentIds">Enrollments to look at.</param>
-public sealed record GetLatestBamQuery(IReadOnlyCollection<Guid> EnrollmentIds) : IRequest<IReadOnlyList<BamResultDto>>;
+/// <param name="AsOf">Only BAMs administered up to this instant (the latest as it was then); null: all.</param>
+public sealed record GetLatestBamQuery(IReadOnlyCollection<Guid> EnrollmentIds, DateTimeOffset? AsOf = null) : IRequest<IReadOnlyList<BamResultDto>>;

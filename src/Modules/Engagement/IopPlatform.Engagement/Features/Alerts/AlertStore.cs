@@ -331,18 +331,23 @@ internal static class AlertStore
                && draft.Flags.All(f => flags.Contains(f, StringComparer.Ordinal));
     }
 
+    /// <summary>The open alert after merging <paramref name="draft"/>: evidence united, severity only ever raised, flags united.</summary>
+    public static (string Severity, List<string> Flags, List<AlertEvidence> Evidence, List<AlertEvidence> Added) Merged(AlertRow open, AlertDraft draft)
+    {
+        var evidence = ReadEvidence(open.Evidence).ToList();
+        var known = evidence.Select(e => (e.Kind, e.Id)).ToHashSet();
+        var added = draft.Evidence.Where(e => !known.Contains((e.Kind, e.Id))).ToList();
+        evidence.AddRange(added);
+        return (AlertSeverity.Max(open.Severity, draft.Severity), ReadFlags(open.Flags).Union(draft.Flags).ToList(), evidence, added);
+    }
+
     private static async Task<(RaiseOutcome, Guid?)> MergeAsync(DbConnection connection, DbTransaction tx, AlertRow open, AlertDraft draft, DateTimeOffset now, string actor, CancellationToken ct)
     {
         if (MergeChangesNothing(open.Severity, open.Flags, open.Evidence, draft))
         {
             return (RaiseOutcome.Unchanged, open.Id);
         }
-        var evidence = ReadEvidence(open.Evidence).ToList();
-        var known = evidence.Select(e => (e.Kind, e.Id)).ToHashSet();
-        var added = draft.Evidence.Where(e => !known.Contains((e.Kind, e.Id))).ToList();
-        evidence.AddRange(added);
-        var severity = AlertSeverity.Max(open.Severity, draft.Severity);
-        var flags = ReadFlags(open.Flags).Union(draft.Flags).ToList();
+        var (severity, flags, evidence, added) = Merged(open, draft);
         var raised = severity != open.Severity;
         var changed = await connection.ExecuteAsync(new CommandDefinition(Merge, new
         {
@@ -371,7 +376,7 @@ internal static class AlertStore
     }
 
     /// <summary>A resolved alert covers a new signal when it already held every evidence record at no lower severity.</summary>
-    private static bool Covers(AlertRow resolved, AlertDraft draft)
+    public static bool Covers(AlertRow resolved, AlertDraft draft)
     {
         var held = ReadEvidence(resolved.Evidence).Select(e => (e.Kind, e.Id)).ToHashSet();
         return AlertSeverity.Rank(draft.Severity) <= AlertSeverity.Rank(resolved.Severity) && draft.Evidence.All(e => held.Contains((e.Kind, e.Id)));

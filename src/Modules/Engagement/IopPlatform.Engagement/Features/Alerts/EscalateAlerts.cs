@@ -1,7 +1,7 @@
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Engagement.Contracts;
+using IopPlatform.Engagement.Features.RulePacks;
 using MediatR;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +15,7 @@ internal sealed record EscalateAlertsCommand : IRequest<Unit>;
 /// conditional update (status still open, same version) makes reruns and concurrent job servers escalate each alert once.
 /// Escalation only routes the alert; nobody is ever discharged by it.
 /// </summary>
-internal sealed class EscalateAlertsHandler(IMediator mediator, IDbConnectionFactory db, TimeProvider clock, ILogger<EscalateAlertsHandler> logger)
+internal sealed class EscalateAlertsHandler(IDbConnectionFactory db, TimeProvider clock, ILogger<EscalateAlertsHandler> logger)
     : IRequestHandler<EscalateAlertsCommand, Unit>
 {
     // Outreach tasks (info) are the case manager's to-do list, not risk signals: only amber and red alerts escalate.
@@ -39,8 +39,7 @@ internal sealed class EscalateAlertsHandler(IMediator mediator, IDbConnectionFac
         var escalated = 0;
         foreach (var programId in programs)
         {
-            // Asked before any transaction opens: SQLite has one writer.
-            var pack = (await mediator.Send(new GetProgramRulePackQuery(programId), cancellationToken))?.RulePack ?? DriftRulePack.Default;
+            var pack = await RulePackStore.InForceAsync(db, programId, cancellationToken);
             if (!pack.Escalation.Enabled)
             {
                 continue;

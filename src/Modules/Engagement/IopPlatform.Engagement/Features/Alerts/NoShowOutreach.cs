@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.Engagement.Contracts;
 using IopPlatform.Engagement.Features.Drift;
+using IopPlatform.Engagement.Features.RulePacks;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Scheduling.Contracts;
 using MediatR;
@@ -70,7 +72,7 @@ internal sealed class NoShowOutreachHandler(IMediator mediator, IDbConnectionFac
             {
                 return;
             }
-            var pack = (await mediator.Send(new GetProgramRulePackQuery(enrollment.ProgramId), cancellationToken))?.RulePack ?? DriftRulePack.Default;
+            var pack = await RulePackStore.InForceAsync(db, enrollment.ProgramId, cancellationToken);
             if (!pack.NoShowOutreach.Enabled)
             {
                 return;

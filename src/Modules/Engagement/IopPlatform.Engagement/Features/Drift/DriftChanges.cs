@@ -21,6 +21,12 @@ internal sealed class DriftChanges(Guid enrollmentId)
     public bool IsEmpty => Returns.Count == 0 && Drafts.Count == 0 && Flags.Count == 0 && Clears.Count == 0;
 }
 
+/// <summary>What the drift rules' changes depend on: the open dropout alerts by open key, the no-shows already tasked, the open flags by enrollment.</summary>
+internal sealed record DriftState(
+    IReadOnlyDictionary<string, AlertRow> OpenAlerts,
+    IReadOnlySet<(Guid EnrollmentId, Guid SessionId)> Tasked,
+    ILookup<Guid, FlagRow> OpenFlags);
+
 /// <summary>
 /// Turns a batch's verdicts into changes after one read each of the batch's open dropout alerts, outreach tasks and open
 /// flags, so verdicts the database already holds cost no transaction; and writes the changes.
@@ -35,9 +41,20 @@ internal static class DriftChangePlanner
     public static async Task<List<DriftChanges>> PlanAsync(DbConnection connection, IReadOnlyList<(DriftCase Case, DriftVerdict Verdict)> evaluated, DateTimeOffset now, CancellationToken ct)
     {
         var ids = evaluated.Select(e => e.Case.Enrollment.EnrollmentId).ToList();
-        var openAlerts = await AlertStore.OpenByKeysAsync(connection, ids.Select(DropoutKey).ToList(), ct);
-        var tasked = await NoShowOutreach.TaskedAsync(connection, ids, ct);
-        var openFlags = (await ClinicalFlagStore.OpenOfAsync(connection, ids, ct)).ToLookup(f => f.EnrollmentId);
+        var state = new DriftState(
+            await AlertStore.OpenByKeysAsync(connection, ids.Select(DropoutKey).ToList(), ct),
+            await NoShowOutreach.TaskedAsync(connection, ids, ct),
+            (await ClinicalFlagStore.OpenOfAsync(connection, ids, ct)).ToLookup(f => f.EnrollmentId));
+        return Plan(evaluated, state, now);
+    }
+
+    /// <summary>
+    /// The changes the verdicts make to <paramref name="state"/>: what the database holds for the drift job, or what the
+    /// backtest's replay holds, so both decide with this one code.
+    /// </summary>
+    public static List<DriftChanges> Plan(IReadOnlyList<(DriftCase Case, DriftVerdict Verdict)> evaluated, DriftState state, DateTimeOffset now)
+    {
+        var (openAlerts, tasked, openFlags) = (state.OpenAlerts, state.Tasked, state.OpenFlags);
         var plan = new List<DriftChanges>();
         foreach (var (item, verdict) in evaluated)
         {

@@ -1,6 +1,8 @@
 using Dapper;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.Engagement.Contracts;
 using IopPlatform.Engagement.Features.Alerts;
+using IopPlatform.Engagement.Features.RulePacks;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Scheduling.Contracts;
@@ -21,7 +23,7 @@ internal sealed record DriftCase(EnrollmentSummary Enrollment, ProgramContext Pr
 /// </summary>
 internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory db)
 {
-    private const string Outreach = "SELECT enrollment_id AS EnrollmentId, attempted_at AS AttemptedAt FROM engagement_outreach_attempt WHERE attempted_at >= @From AND ";
+    private const string Outreach = "SELECT enrollment_id AS EnrollmentId, attempted_at AS AttemptedAt FROM engagement_outreach_attempt WHERE attempted_at >= @From AND attempted_at < @To AND ";
 
     private readonly Dictionary<Guid, ProgramContext?> _programs = [];
 
@@ -32,16 +34,25 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
             return known;
         }
         ProgramContext? context = null;
-        var pack = await mediator.Send(new GetProgramRulePackQuery(programId), ct);
         var program = await mediator.Send(new GetProgramQuery(programId), ct);
-        if (pack is not null && program is not null)
+        if (program is not null)
         {
             var site = await mediator.Send(new GetSiteQuery(program.SiteId), ct);
             var zone = site is not null && TimeZoneInfo.TryFindSystemTimeZoneById(site.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-            context = new ProgramContext(programId, pack.RulePack, zone);
+            context = new ProgramContext(programId, await RulePackStore.InForceAsync(db, programId, ct), zone);
         }
         _programs[programId] = context;
         return context;
+    }
+
+    /// <summary>Evaluates <paramref name="programId"/> with <paramref name="pack"/> instead of the pack in force (the backtest); null when the program does not exist.</summary>
+    public async Task<ProgramContext?> UsePackAsync(Guid programId, DriftRulePack pack, CancellationToken ct)
+    {
+        if (await ProgramAsync(programId, ct) is not { } context)
+        {
+            return null;
+        }
+        return _programs[programId] = context with { RulePack = pack };
     }
 
     /// <summary>Facts of the active (admitted, not on hold) enrollments of <paramref name="page"/>.</summary>
@@ -93,9 +104,9 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
         var episodeFrom = new DateTimeOffset(candidates.Min(c => c.Enrollment.AdmissionDate!.Value).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
         // Four independent reads on four connections at once: the database works on them side by side.
         var testsRead = mediator.Send(new GetDrugTestSignalsQuery(ids, episodeFrom, HistoryTo(now)), ct);
-        var bamsRead = mediator.Send(new GetLatestBamQuery(ids), ct);
+        var bamsRead = mediator.Send(new GetLatestBamQuery(ids, HistoryTo(now)), ct);
         var teamsRead = mediator.Send(new GetCareTeamsQuery(ids), ct);
-        var outreachRead = OutreachAsync(ids, HistoryFrom(now), ct);
+        var outreachRead = OutreachAsync(ids, HistoryFrom(now), HistoryTo(now), ct);
         await Task.WhenAll(testsRead, bamsRead, teamsRead, outreachRead);
         var (tests, bams, teams, outreach) = (await testsRead, await bamsRead, await teamsRead, await outreachRead);
 
@@ -119,13 +130,13 @@ internal sealed class DriftFactsReader(IMediator mediator, IDbConnectionFactory 
 
     private static BamFact? Bam(BamResultDto? bam) => bam is null ? null : new BamFact(bam.MeasureId, bam.AdministeredAt, bam.Use, bam.Risk, bam.Protective);
 
-    private async Task<ILookup<Guid, DateTimeOffset>> OutreachAsync(IReadOnlyList<Guid> ids, DateTimeOffset from, CancellationToken ct)
+    private async Task<ILookup<Guid, DateTimeOffset>> OutreachAsync(IReadOnlyList<Guid> ids, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var rows = new List<OutreachRow>();
         await using var connection = await db.OpenAsync(ct);
         foreach (var chunk in ids.Chunk(SqlList.ChunkSize))
         {
-            var parameters = new DynamicParameters(new { From = from });
+            var parameters = new DynamicParameters(new { From = from, To = to });
             rows.AddRange(await connection.QueryAsync<OutreachRow>(new CommandDefinition(Outreach + SqlList.In("enrollment_id", chunk, "E", parameters), parameters, cancellationToken: ct)));
         }
         return rows.ToLookup(r => r.EnrollmentId, r => r.AttemptedAt);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Engagement.Contracts;
 
 namespace IopPlatform.Engagement.Features.Drift;
 

@@ -4,6 +4,7 @@ using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Engagement.Contracts;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Infrastructure;
 using MediatR;
@@ -21,7 +22,7 @@ namespace IopPlatform.Enrollment.Features.Programs;
 /// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default 6 (ASAM 2.1).</param>
 /// <param name="ExpectedLengthWeeks">Expected episode length in weeks (1–52); default 12.</param>
 /// <param name="CoreGroupIds">Scheduling groups a newly admitted patient is booked into (no duplicates).</param>
-/// <param name="RulePack">Drift thresholds; omitted → the defaults of DOMAIN.md §7.</param>
+/// <param name="RulePack">Drift thresholds, stored by Engagement as the pack's version 1 (read and change it at /programs/{id}/rule-pack); omitted → the program follows the defaults of DOMAIN.md §7.</param>
 internal sealed record CreateProgramRequest(
     Guid SiteId,
     string Name,
@@ -46,19 +47,18 @@ internal sealed class CreateProgramValidator : AbstractValidator<CreateProgramRe
         RuleForEach(x => x.CoreGroupIds).NotEmpty();
         RuleFor(x => x.CoreGroupIds).Must(g => g!.Distinct().Count() == g!.Count).WithMessage("Core group ids must not repeat.")
             .Must(g => g!.Count <= 20).WithMessage("At most 20 core groups.").When(x => x.CoreGroupIds is not null);
-        RuleFor(x => x.RulePack!).SetValidator(new DriftRulePackValidator()).When(x => x.RulePack is not null);
     }
 }
 
-internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider clock) : IRequestHandler<CreateProgramRequest, ProgramDto>
+internal sealed class CreateProgramHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock) : IRequestHandler<CreateProgramRequest, ProgramDto>
 {
     private const string SiteExists = "SELECT COUNT(*) FROM enrollment_site WHERE id = @SiteId";
 
     private const string Insert = """
         INSERT INTO enrollment_program (id, site_id, name, level_of_care, required_hours_adult, required_hours_adolescent,
-                                        expected_length_weeks, rule_pack, version, created_at)
+                                        expected_length_weeks, version, created_at)
         VALUES (@Id, @SiteId, @Name, @LevelOfCare, @RequiredHoursPerWeekAdult, @RequiredHoursPerWeekAdolescent,
-                @ExpectedLengthWeeks, @RulePackJson, @Version, @CreatedAt)
+                @ExpectedLengthWeeks, @Version, @CreatedAt)
         """;
 
     public async Task<ProgramDto> Handle(CreateProgramRequest request, CancellationToken cancellationToken)
@@ -79,17 +79,20 @@ internal sealed class CreateProgramHandler(IDbConnectionFactory db, TimeProvider
             RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? ProgramDefaults.AdolescentHours,
             ExpectedLengthWeeks = request.ExpectedLengthWeeks ?? ProgramDefaults.LengthWeeks,
             CoreGroupIds = request.CoreGroupIds ?? [],
-            RulePack = request.RulePack ?? DriftRulePack.Default,
             Version = 1,
             CreatedAt = clock.GetUtcNow(),
         };
+        if (request.RulePack is not null)
+        {
+            // Engagement owns rule packs. Stored first, before any transaction opens (SQLite has one writer): a pack that
+            // fails validation is a 400 that leaves no program; no pack given means the program follows the defaults.
+            await mediator.Send(new RecordInitialRulePackCommand(program.Id, request.RulePack), cancellationToken);
+        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Insert, new
         {
             program.Id, program.SiteId, program.Name, program.LevelOfCare, program.RequiredHoursPerWeekAdult,
             program.RequiredHoursPerWeekAdolescent, program.ExpectedLengthWeeks,
-            // No pack given: none stored, so the program follows the defaults of the running version (DOMAIN.md §7).
-            RulePackJson = request.RulePack is null ? null : ColumnJson.Write(request.RulePack),
             program.Version, program.CreatedAt,
         }, transaction, cancellationToken: cancellationToken));
         await ProgramReader.InsertCoreGroupsAsync(connection, transaction, program.Id, program.CoreGroupIds, cancellationToken);

@@ -21,6 +21,9 @@ internal sealed class GetLatestBamHandler(IDbConnectionFactory db) : IRequestHan
         {
             var parameters = new DynamicParameters();
             parameters.Add("Bam", Instrument.Bam);
+            parameters.Add("AsOf", request.AsOf);
+            // As of an instant for the rule-pack backtest, which replays past evenings.
+            var upTo = request.AsOf is null ? string.Empty : " AND x.administered_at <= @AsOf";
             var ids = SqlList.Parameters(chunk, "Id", parameters);
             var sql = $"""
                 SELECT m.enrollment_id AS EnrollmentId, m.id AS MeasureId, m.administered_at AS AdministeredAt,
@@ -28,9 +31,9 @@ internal sealed class GetLatestBamHandler(IDbConnectionFactory db) : IRequestHan
                 FROM outcomes_measure m
                 WHERE m.instrument = @Bam AND m.enrollment_id IN ({ids})
                   AND (m.administered_at = (SELECT MAX(x.administered_at) FROM outcomes_measure x
-                                            WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam)
+                                            WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam{upTo})
                        OR m.administered_at = (SELECT MIN(x.administered_at) FROM outcomes_measure x
-                                               WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam))
+                                               WHERE x.enrollment_id = m.enrollment_id AND x.instrument = @Bam{upTo}))
                 """;
             var rows = await connection.QueryAsync<BamResultDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
             // Two BAMs at the same instant: the later-recorded one is the latest, the earlier-recorded one the intake.

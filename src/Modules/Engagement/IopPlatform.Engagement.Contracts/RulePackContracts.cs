@@ -1,6 +1,4 @@
-using MediatR;
-
-namespace IopPlatform.Enrollment.Contracts;
+namespace IopPlatform.Engagement.Contracts;
 
 /// <summary>
 /// The drift rule pack of a program (DOMAIN.md §7), rewritten from a labelled-cohort measurement. Two outputs: dropout-risk
@@ -8,7 +6,7 @@ namespace IopPlatform.Enrollment.Contracts;
 /// sessions (unexcused misses; excused absences, program cancellations and holds never count); clinical and program flags
 /// (below intensity, billing risk, BAM concern, level-of-care review) go to the enrollment and the weekly review list.
 /// Clinical signals may raise an existing attendance alert's severity, never raise one. A program that never set a pack
-/// gets these defaults.
+/// gets these defaults. Engagement owns it: <c>GET/PUT /programs/{id}/rule-pack</c>, every version kept.
 /// </summary>
 public sealed record DriftRulePack
 {
@@ -159,14 +157,3 @@ public sealed record EscalationRule
     /// <summary>Hours after which an unacknowledged alert goes to the supervisor (1–168).</summary>
     public int UnacknowledgedHours { get; init; } = 24;
 }
-
-/// <summary>A program's rule pack and required weekly hours, as the alerts module needs them; null when the program does not exist.</summary>
-/// <param name="ProgramId">Program id.</param>
-public sealed record GetProgramRulePackQuery(Guid ProgramId) : IRequest<ProgramRulePack?>;
-
-/// <summary>What the drift rules of one program need to know.</summary>
-/// <param name="ProgramId">Program id.</param>
-/// <param name="RequiredHoursPerWeekAdult">Weekly hours required of adults.</param>
-/// <param name="RequiredHoursPerWeekAdolescent">Weekly hours required of adolescents.</param>
-/// <param name="RulePack">The program's thresholds.</param>
-public sealed record ProgramRulePack(Guid ProgramId, decimal RequiredHoursPerWeekAdult, decimal RequiredHoursPerWeekAdolescent, DriftRulePack RulePack);
