@@ -15,7 +15,7 @@
 #   IOP_TEST_POSTGRES   Npgsql connection string of a PostgreSQL server; each run creates and drops its own database.
 #
 # Targets are reported, never enforced here (the results file says met / missed per figure; the CI version with a
-# small cohort enforces them, except DriftTargets.ReportedOnly, unless IOP_DRIFT_TARGETS=report).
+# small cohort enforces them all, unless IOP_DRIFT_TARGETS=report).
 # Exit codes: 0 the run completed and the results file is written, 1 a run failed, 2 usage.
 set -euo pipefail
 

@@ -6,11 +6,23 @@ namespace IopPlatform.DriftEvaluation.Tests;
 /// <summary>One dropout: whether and when the inbox showed a new amber/red alert about them.</summary>
 public sealed record DropoutDetection(PatientOutcome Outcome, DateTimeOffset? DetectedAt, string? Rule)
 {
-    /// <summary>Days from the end of the last attended session to the alert (negative: before it).</summary>
+    /// <summary>The allowance of DOMAIN.md §7: an alert no later than this many days after the last attended session.</summary>
+    public const int RecallDays = 7;
+
+    /// <summary>Days from the end of the last attended session to the alert (negative: before it), elapsed time.</summary>
     public double? DaysAfterLastAttended => DetectedAt is { } at ? (at - Outcome.LastAttended!.Value).TotalDays : null;
 
-    /// <summary>Caught: an alert that reached amber/red after the drift began and no later than 7 days after the last attended session.</summary>
-    public bool Caught => DaysAfterLastAttended is <= 7;
+    /// <summary>
+    /// Calendar days in the site's zone from the date of the last attended session to the date of the alert: a Tuesday
+    /// evening session and an alert from the drift run after the next Tuesday's sessions (23:30 local) are 7 days apart.
+    /// </summary>
+    public int? LocalDaysAfterLastAttended => DetectedAt is { } at ? LocalDate(at).DayNumber - LocalDate(Outcome.LastAttended!.Value).DayNumber : null;
+
+    /// <summary>Caught: an alert that reached amber/red after the drift began, on or before the 7th local calendar day after the last attended session.</summary>
+    public bool Caught => LocalDaysAfterLastAttended <= RecallDays;
+
+    private DateOnly LocalDate(DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(Cohort.Programs[Outcome.Patient.Program].TimeZone)).DateTime);
 }
 
 /// <summary>
@@ -20,7 +32,9 @@ public sealed record DropoutDetection(PatientOutcome Outcome, DateTimeOffset? De
 /// of every status count. Outreach tasks, safety alerts and clinical flags are not risk alerts.</item>
 /// <item>A dropout is detected at the first such moment at or after their labelled drift start (an older alert that
 /// stays open shows the case manager nothing new); recall counts detections no later than 7 days after the last
-/// attended session.</item>
+/// attended session, counted in calendar days of the site's zone from the session's date to the alert's date (the
+/// drift job runs once per local evening, so the alert from the evening run a week after a Tuesday session — Tuesday
+/// 23:30 — is on day 7, though 7 days and 2.5 hours have elapsed).</item>
 /// <item>Lead time: days from detection to the clinic's own discharge, 30 days after the last attended session.</item>
 /// <item>False alerts: risk alerts that reached amber/red on patients who never drift, per 100 of their enrolled weeks.</item>
 /// <item>Patient-level precision: of the patients with any amber/red risk alert, the share that are dropouts detected
@@ -117,7 +131,7 @@ public sealed class CohortEvaluation
         s.AppendLine();
         s.AppendLine("| figure | measured | target | |");
         s.AppendLine("|---|---|---|---|");
-        s.AppendLine(c, $"| recall: dropouts with an amber/red alert ≤ 7 days after their last attended session | {Recall:P0} ({Dropouts.Count(d => d.Caught)}/{Dropouts.Count}) | ≥ {targets.Recall:P0} | {Met(Recall >= targets.Recall)} |");
+        s.AppendLine(c, $"| recall: dropouts with an amber/red alert ≤ 7 local calendar days after their last attended session | {Recall:P0} ({Dropouts.Count(d => d.Caught)}/{Dropouts.Count}) | ≥ {targets.Recall:P0} | {Met(Recall >= targets.Recall)} |");
         s.AppendLine(c, $"| false amber/red alerts per 100 never-drifting patient-weeks | {FalseAlertsPer100PatientWeeks:F1} ({FalseAlertsByRule.Values.Sum()} in {PatientWeeks:F0} weeks) | ≤ {targets.FalseAlertsPer100PatientWeeks:F1} | {Met(FalseAlertsPer100PatientWeeks <= targets.FalseAlertsPer100PatientWeeks)} |");
         s.AppendLine(c, $"| inbox share truly drifting (weekly samples, pooled) | {InboxShare:P0} ({InboxWeeks.Sum(w => w.Drifting)}/{InboxWeeks.Sum(w => w.Patients)}) | ≥ {targets.InboxShare:P0} | {Met(InboxShare >= targets.InboxShare)} |");
         s.AppendLine(c, $"| gradual drifters alerted before their last attended session | {GradualBeforeLastAttended:P0} ({Gradual.Count(d => d.DaysAfterLastAttended < 0)}/{Gradual.Count}) | ≥ {targets.GradualBeforeLastAttended:P0} | {Met(GradualBeforeLastAttended >= targets.GradualBeforeLastAttended)} |");
@@ -142,11 +156,11 @@ public sealed class CohortEvaluation
         s.AppendLine();
         s.AppendLine(c, $"Inbox at the end of each week (patients with an unresolved amber/red risk alert / of them drifting): {string.Join(", ", InboxWeeks.Select((w, i) => $"w{i + 1} {w.Patients}/{w.Drifting}"))}.");
         s.AppendLine();
-        s.AppendLine("| dropout | trajectory | drift start | last attended | first amber/red after drift start | rule | days after last attended |");
-        s.AppendLine("|---|---|---|---|---|---|---|");
+        s.AppendLine("| dropout | trajectory | drift start | last attended (UTC) | first amber/red after drift start (UTC) | rule | days after last attended (elapsed) | local calendar days |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var d in Dropouts.OrderBy(d => d.Outcome.Patient.Index))
         {
-            s.AppendLine(c, $"| {d.Outcome.Patient.Mrn} | {d.Outcome.Patient.Trajectory} | {d.Outcome.DriftStart:yyyy-MM-dd} | {d.Outcome.LastAttended:yyyy-MM-dd HH:mm} | {(d.DetectedAt is { } at ? at.ToString("yyyy-MM-dd HH:mm", c) : "never")} | {d.Rule ?? "—"} | {(d.DaysAfterLastAttended is { } days ? days.ToString("F1", c) : "—")}{(d.Caught ? string.Empty : " (missed)")} |");
+            s.AppendLine(c, $"| {d.Outcome.Patient.Mrn} | {d.Outcome.Patient.Trajectory} | {d.Outcome.DriftStart:yyyy-MM-dd} | {d.Outcome.LastAttended:yyyy-MM-dd HH:mm} | {(d.DetectedAt is { } at ? at.ToString("yyyy-MM-dd HH:mm", c) : "never")} | {d.Rule ?? "—"} | {(d.DaysAfterLastAttended is { } days ? days.ToString("F1", c) : "—")} | {(d.LocalDaysAfterLastAttended is { } local ? local.ToString(c) : "—")}{(d.Caught ? string.Empty : " (missed)")} |");
         }
         return s.ToString();
     }

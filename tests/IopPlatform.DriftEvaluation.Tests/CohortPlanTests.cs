@@ -6,7 +6,7 @@ namespace IopPlatform.DriftEvaluation.Tests;
 public sealed class CohortPlanTests
 {
     [Theory]
-    [InlineData(16, 36, 8)]
+    [InlineData(16, 60, 8)]
     [InlineData(16, 84, 10)]
     public void Every_trajectory_is_present_and_dropouts_stop_early_enough_to_be_judged(int seed, int patients, int weeks)
     {

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IopPlatform.DriftEvaluation.Tests;
@@ -58,8 +60,9 @@ public sealed record CohortRun(
 /// Drives the real host through its REST API only, walking its clock day by day like <c>seed-demo</c> does: admissions
 /// in the morning, intake BAM and drug test, weekly tests, fortnightly PHQ-9, attendance after each session (present,
 /// late, excused with notice, or nothing so the missed-session job marks the no-show), one program cancellation per
-/// program, discharges, and the product's jobs (materialise sessions, missed sessions, drift, escalation) once at the
-/// end of each day. The inbox is sampled at the end of each week; every alert is read at the end.
+/// program, discharges, and the product's jobs (missed sessions, drift, escalation) as production runs them: at each
+/// site's drift time in its own zone (23:30 local by default), in time order with the other sites' sessions (weekly
+/// materialisation in the morning). The inbox is sampled at the end of each week; every alert is read at the end.
 /// </summary>
 public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextWriter progress)
 {
@@ -68,6 +71,9 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
     private const string MissedSessionsJob = "flag-missed-sessions";
     private const string DetectDriftJob = "detect-drift";
     private const string EscalateAlertsJob = "escalate-alerts";
+
+    // The drift job's own default (Engagement README): used when the host's configuration does not set it.
+    private const string DefaultDriftLocalTime = "23:30";
 
     private static readonly string[] Panel = ["alcohol", "cocaine", "opiates", "fentanyl", "methamphetamine", "cannabis_thc"];
     private static readonly string[] Prescribed = ["buprenorphine"];
@@ -174,8 +180,22 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
                     .Where(s => s.EndsAt > anchor && s.EndsAt <= anchor.AddDays(1) && s.Status == "scheduled" && !_recordedSessions.Contains(s.Id))
                     .Select(s => (s, g)));
             }
-            foreach (var (session, program) in sessions.OrderBy(s => s.Session.EndsAt))
+            // The day in time order: each session's attendance 15 minutes after it ends, and each site's evening job run
+            // (see JobTicks), so a site's drift run sees exactly what production would see at that moment.
+            var steps = sessions.Select(s => (At: s.Session.EndsAt.AddMinutes(15), Session: (SessionRef?)s.Session, s.Program))
+                .Concat(JobTicks(anchor).Select(t => (At: t, Session: (SessionRef?)null, Program: -1)))
+                .OrderBy(s => s.At)
+                .ToList();
+            foreach (var (at, session, program) in steps)
             {
+                if (session is null)
+                {
+                    MoveTo(at);
+                    await RunJobAsync(MissedSessionsJob, ct);
+                    await RunJobAsync(DetectDriftJob, ct);
+                    await RunJobAsync(EscalateAlertsJob, ct);
+                    continue;
+                }
                 if (IsProgramCancellation(program, day))
                 {
                     // Cancelled by the program in the morning (facilitator ill): nobody's miss.
@@ -185,16 +205,10 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
                     _cancelled++;
                     continue;
                 }
-                MoveTo(session.EndsAt.AddMinutes(15));
+                MoveTo(at);
                 await RecordSessionAsync(clinician, session, groupIds[program], day, ct);
             }
 
-            // The jobs a real deployment runs on its own, once a day at 07:30 UTC: after every site's evening session and
-            // the missed-session grace (2 h), past 23:00 in every site's zone — where a daily drift run belongs.
-            MoveTo(anchor.AddHours(18.5));
-            await RunJobAsync(MissedSessionsJob, ct);
-            await RunJobAsync(DetectDriftJob, ct);
-            await RunJobAsync(EscalateAlertsJob, ct);
             if ((day + 1) % 7 == 0)
             {
                 var inbox = await alerts.InboxAsync(ct);
@@ -222,6 +236,22 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
         }
         var labelled = start.AddDays(drift);
         return e.AttendedAt.Count > 0 && e.AttendedAt[^1] < labelled ? e.AttendedAt[^1].AddMinutes(1) : labelled;
+    }
+
+    /// <summary>
+    /// When the runner lets the recurring jobs run on day <paramref name="anchor"/>: at each site's drift time
+    /// (<c>Engagement:DriftLocalTime</c>) on that local day — a quarter hour, so a tick of the every-15-minutes jobs in
+    /// production. The missed-session job runs first at each tick (it marks the evening's no-shows whose grace has
+    /// passed), then the drift job (which evaluates only the programs due at that moment), then escalation.
+    /// </summary>
+    private List<DateTimeOffset> JobTicks(DateTimeOffset anchor)
+    {
+        var driftTime = TimeOnly.ParseExact(api.Services.GetRequiredService<IConfiguration>()["Engagement:DriftLocalTime"] ?? DefaultDriftLocalTime, "HH:mm", CultureInfo.InvariantCulture);
+        return Cohort.Programs.Select(p => TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone)).Distinct().Select(zone =>
+        {
+            var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(anchor, zone).DateTime).ToDateTime(driftTime);
+            return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+        }).Order().ToList();
     }
 
     /// <summary>Each program cancels one session in week 4 and, in a long run, one in week 8.</summary>

@@ -20,12 +20,10 @@ public sealed record DriftTargets(double Recall, double FalseAlertsPer100Patient
     public static readonly DriftTargets Domain = new(Recall: 0.95, FalseAlertsPer100PatientWeeks: 3.0, InboxShare: 0.60, GradualBeforeLastAttended: 0.50);
 
     /// <summary>
-    /// Targets the current rule pack is known to miss on this cohort (issue 16 stays open for them): recall within 7 days
-    /// (75 % measured: a second consecutive miss after a program cancellation lands just past day 7) and gradual
-    /// drifters alerted before their last attended session (21 %). CI still prints them as missed; the other targets
-    /// fail the run. Empty this set when the rule pack meets them.
+    /// Targets reported but not enforced by CI. Empty: the small cohort CI runs enforces every target (issue 16); add a
+    /// target here only with a decision in README that says why it is missed.
     /// </summary>
-    public static readonly IReadOnlySet<string> ReportedOnly = new HashSet<string>(StringComparer.Ordinal) { "recall", "gradual" };
+    public static readonly IReadOnlySet<string> ReportedOnly = new HashSet<string>(StringComparer.Ordinal);
 
     private static string Mode => Environment.GetEnvironmentVariable("IOP_DRIFT_TARGETS")?.Trim().ToLowerInvariant() ?? string.Empty;
 

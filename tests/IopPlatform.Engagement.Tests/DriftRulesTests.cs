@@ -65,6 +65,46 @@ public sealed class DriftRulesTests
     }
 
     [Theory]
+    // attendance pattern, earlier test showing abstinence (days ago, result), latest test (days ago, result, presumptive), bam worse, expected
+    [InlineData("PPU", 10, "negative", 3, "positive_unexpected", false, false, "amber")]           // return to use after a negative test
+    [InlineData("PPU", 10, "positive_expected", 3, "refused", false, false, "amber")]             // prescribed only, then a refusal
+    [InlineData("PPU", 20, "negative", 14, "positive_unexpected", false, false, "amber")]         // the window's last day
+    [InlineData("PPU", 20, "negative", 15, "positive_unexpected", false, false, null)]            // older than 14 days
+    [InlineData("PPU", 10, "negative", 3, "positive_unexpected", true, false, null)]              // presumptive, not confirmed
+    [InlineData("PPU", 10, "positive_unexpected", 3, "positive_unexpected", false, false, null)]  // still positive since intake: no return
+    [InlineData("PPU", -1, null, 3, "positive_unexpected", false, false, null)]                   // the first test of the episode
+    [InlineData("PPU", -1, null, -1, null, false, true, "amber")]                                 // BAM worse than the intake BAM
+    [InlineData("PUP", 10, "negative", 3, "positive_unexpected", false, true, null)]              // came to the latest session
+    [InlineData("PPE", 10, "negative", 3, "positive_unexpected", false, true, null)]              // excused: no miss
+    [InlineData("PPP", 10, "negative", 3, "positive_unexpected", false, true, null)]
+    public void One_no_show_with_a_return_to_use_or_a_worse_bam_is_an_amber_alert(
+        string pattern, int earlierDaysAgo, string? earlier, int latestDaysAgo, string? latestResult, bool presumptive, bool bamWorse, string? expected)
+    {
+        var tests = new List<DrugTestFact>();
+        if (earlier is not null)
+        {
+            tests.Add(new DrugTestFact(Guid.NewGuid(), Now.AddDays(-earlierDaysAgo), earlier));
+        }
+        if (latestResult is not null)
+        {
+            tests.Add(new DrugTestFact(Guid.NewGuid(), Now.AddDays(-latestDaysAgo).AddHours(1), latestResult, presumptive));
+        }
+        var intake = new BamFact(Guid.NewGuid(), Now.AddDays(-50), 3, 10, 15);
+        var latest = bamWorse ? new BamFact(Guid.NewGuid(), Now.AddDays(-2), 3, 14, 15) : new BamFact(Guid.NewGuid(), Now.AddDays(-2), 1, 8, 16);
+        var verdict = DriftRules.Evaluate(DriftRulePack.Default, Facts(Pattern(pattern), tests: tests, bam: latest, intake: intake), Now);
+        Assert.Equal(expected, verdict.Attendance?.Severity);
+        if (expected is not null)
+        {
+            // Its own rule, amber: the clinical signal that made the no-show an alert does not raise it again to red.
+            Assert.Equal(DriftRuleCodes.NoShowWithClinicalSignal, verdict.Attendance!.Rule);
+            Assert.Contains(verdict.Attendance.Evidence, e => e.Kind == "session" && e.Detail == "absent_unexcused");
+            Assert.Contains(verdict.Attendance.Evidence, e => e.Kind != "session");
+        }
+        var off = DriftRulePack.Default with { ClinicalSeverity = new ClinicalSeverityRule { NoShowWithClinicalSignal = false } };
+        Assert.Null(DriftRules.Evaluate(off, Facts(Pattern(pattern), tests: tests, bam: latest, intake: intake), Now).Attendance);
+    }
+
+    [Theory]
     [InlineData(false, "red")]
     [InlineData(true, "amber")]
     public void Three_misses_are_red_only_without_contact(bool contacted, string expected)
@@ -126,8 +166,8 @@ public sealed class DriftRulesTests
     [InlineData("PUU", 15, "positive_unexpected", false, false, "amber")] // older than 14 days
     [InlineData("PUU", 14, "positive_unexpected", false, false, "red")]
     [InlineData("PUU", -1, null, false, true, "red")]
-    [InlineData("PPU", 3, "positive_unexpected", false, true, null)]      // clinical signals never raise an alert alone
-    [InlineData("PPP", 3, "refused", false, true, null)]
+    [InlineData("PPU", 3, "positive_unexpected", false, false, null)]     // one no-show and an early positive with no abstinent test before it
+    [InlineData("PPP", 3, "refused", false, true, null)]                  // clinical signals never raise an alert without a miss
     public void Clinical_signals_raise_an_amber_attendance_alert_to_red_and_never_raise_one(
         string pattern, int testDaysAgo, string? result, bool presumptive, bool bamWorse, string? expected)
     {
@@ -251,6 +291,7 @@ public sealed class DriftRulesTests
             ConsecutiveMissed = new ConsecutiveMissedRule { Enabled = false },
             NoRecentAttendance = new NoRecentAttendanceRule { Enabled = false },
             AttendanceRatio = new AttendanceRatioRule { Enabled = false },
+            ClinicalSeverity = new ClinicalSeverityRule { NoShowWithClinicalSignal = false },
         };
         var verdict = DriftRules.Evaluate(pack, Facts(Pattern("UUUUUU")), Now);
         Assert.Null(verdict.Attendance);

@@ -22,7 +22,7 @@ public sealed record DriftRulePack
     /// <summary>Attended / scheduled over 21 days below 0.6 with at least 2 unexcused misses: amber.</summary>
     public AttendanceRatioRule AttendanceRatio { get; init; } = new();
 
-    /// <summary>An amber attendance alert turns red with a confirmed unexpected positive or refusal, or a BAM worse than intake.</summary>
+    /// <summary>An amber attendance alert turns red with a confirmed unexpected positive or refusal, or a BAM worse than intake; one no-show with a return to use or a worse BAM is amber.</summary>
     public ClinicalSeverityRule ClinicalSeverity { get; init; } = new();
 
     /// <summary>Flag: attended hours below the required hours in consecutive complete weeks; billing risk (H0015) in the last one.</summary>
@@ -101,6 +101,16 @@ public sealed record ClinicalSeverityRule
 
     /// <summary>Whether a latest BAM worse than the intake BAM (any subscale) counts.</summary>
     public bool BamWorseThanIntake { get; init; } = true;
+
+    /// <summary>
+    /// Whether ONE unexcused no-show at the latest scheduled session raises an amber dropout-risk alert (rule
+    /// <c>no_show_with_clinical_signal</c>) when it comes with a return to use — a confirmed unexpected positive or a
+    /// refusal within <see cref="DrugTestWindowDays"/> after a test of this episode showing abstinence (negative, or
+    /// positive only for prescribed substances) — or a latest BAM worse than intake (with <see cref="BamWorseThanIntake"/>).
+    /// Early positives before any abstinent test are not a return to use. Measured: gradual drifters alerted while they
+    /// still come (README decision 43).
+    /// </summary>
+    public bool NoShowWithClinicalSignal { get; init; } = true;
 }
 
 /// <summary>Attended hours against the required weekly hours (9 adult / 6 adolescent by default), and H0015 billing risk.</summary>

@@ -100,7 +100,7 @@ internal sealed record AlertDto
     /// <summary><c>drift</c> (dropout risk, from attendance patterns), <c>outreach_task</c> (one per no-show) or <c>safety</c> (PHQ-9 item 9).</summary>
     public required string AlertType { get; init; }
 
-    /// <summary>The rule that raised it: <c>consecutive_missed</c>, <c>no_recent_attendance</c>, <c>attendance_ratio</c>, <c>no_show_outreach</c> or <c>safety</c>.</summary>
+    /// <summary>The rule that raised it: <c>consecutive_missed</c>, <c>no_recent_attendance</c>, <c>attendance_ratio</c>, <c>no_show_with_clinical_signal</c>, <c>no_show_outreach</c> or <c>safety</c>.</summary>
     public required string Rule { get; init; }
 
     /// <summary><c>info</c>, <c>amber</c> or <c>red</c>.</summary>

@@ -72,7 +72,7 @@ internal static class ListAlertsEndpoint
             .WithName("ListAlerts")
             .WithSummary("Alerts across a program, for supervisors")
             .WithDescription("Every alert of the program (or of all programs), newest first: unresolved by default; filter by status, severity (info, amber, red) " +
-                             "and the rule that raised it (consecutive_missed, no_recent_attendance, attendance_ratio, no_show_outreach, safety). " +
+                             "and the rule that raised it (consecutive_missed, no_recent_attendance, attendance_ratio, no_show_with_clinical_signal, no_show_outreach, safety). " +
                              "Case managers use their inbox (GET /case-managers/{userId}/alerts). Keyset-paginated (limit 1–200, cursor).")
             .RequireRoles(Roles.Supervisor, Roles.Admin)
             .Produces<CursorPage<AlertDto>>()

@@ -28,6 +28,7 @@ internal static class DriftRuleCodes
     public const string ConsecutiveMissed = "consecutive_missed";
     public const string NoRecentAttendance = "no_recent_attendance";
     public const string AttendanceRatio = "attendance_ratio";
+    public const string NoShowWithClinicalSignal = "no_show_with_clinical_signal";
 
     // Raises an attendance alert's severity; never raises one.
     public const string ClinicalSeverity = "clinical_severity";
@@ -47,7 +48,7 @@ internal static class DriftRuleCodes
     /// <summary>The one open dropout-risk alert of an enrollment, whichever attendance rule raised it.</summary>
     public const string DropoutRisk = "dropout_risk";
 
-    public static readonly IReadOnlyList<string> Attendance = [ConsecutiveMissed, NoRecentAttendance, AttendanceRatio];
+    public static readonly IReadOnlyList<string> Attendance = [ConsecutiveMissed, NoRecentAttendance, AttendanceRatio, NoShowWithClinicalSignal];
 
     public static readonly IReadOnlyList<string> Flags = [BelowIntensity, BillingRisk, BamConcern, LevelOfCareReview];
 }
@@ -158,6 +159,9 @@ internal static class DriftRules
 
     private static readonly string[] AttendedCodes = ["present", "late", "left_early"];
 
+    // Drug test results that show abstinence (Outcomes' qualifying results): a later positive is a return to use.
+    private static readonly string[] AbstinentResults = ["negative", "positive_expected"];
+
     public static bool IsAttended(string? status) => status is not null && AttendedCodes.Contains(status, StringComparer.Ordinal);
 
     public static bool IsMissed(string? status) => status == "absent_unexcused";
@@ -172,9 +176,12 @@ internal static class DriftRules
             ConsecutiveMissed(pack, counted, facts.OutreachAttempts),
             NoRecentAttendance(pack, counted),
             AttendanceRatio(pack, counted, now),
+            NoShowWithClinicalSignal(pack, counted, facts.DrugTests, facts.Bam, facts.IntakeBam, now),
         };
         var strongest = attendance.Where(r => r.Fired).OrderByDescending(r => AlertSeverity.Rank(r.Severity)).FirstOrDefault();
-        var clinical = ClinicalSeverity(pack, strongest?.Severity, facts.DrugTests, facts.Bam, facts.IntakeBam, now);
+        // A clinical signal that made a single no-show an alert does not raise that alert a second time.
+        var raisable = strongest?.Rule == DriftRuleCodes.NoShowWithClinicalSignal ? null : strongest?.Severity;
+        var clinical = ClinicalSeverity(pack, raisable, facts.DrugTests, facts.Bam, facts.IntakeBam, now);
         var flags = new[]
         {
             BelowIntensity(pack, facts.Subject, facts.Sessions, now),
@@ -267,6 +274,53 @@ internal static class DriftRules
             ["minimumUnexcusedMisses"] = rule.MinimumUnexcusedMisses,
             ["latestScheduledMissed"] = latestMissed,
         }, window.Where(s => IsMissed(s.Status)).Select(SessionEvidence).ToList());
+    }
+
+    /// <summary>
+    /// One unexcused no-show at the latest scheduled session with a return to use (a confirmed unexpected positive or
+    /// refusal in the clinical window, after a test of the episode showing abstinence) or a BAM worse than intake: amber.
+    /// The attendance signal is the no-show; the clinical signal raises its outreach task to a dropout-risk alert.
+    /// </summary>
+    public static RuleResult NoShowWithClinicalSignal(DriftRulePack pack, IReadOnlyList<SessionFact> counted, IReadOnlyList<DrugTestFact> tests, BamFact? bam, BamFact? intake, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        ArgumentNullException.ThrowIfNull(counted);
+        ArgumentNullException.ThrowIfNull(tests);
+        var rule = pack.ClinicalSeverity;
+        var basis = $"Issue 16 (measured on the labelled cohort, README decision 43): one unexcused no-show at the latest scheduled session raises an amber dropout-risk alert " +
+                    $"when it comes with a return to use — a confirmed unexpected positive or a refusal collected in the last {rule.DrugTestWindowDays} days after a test of this episode " +
+                    "showing abstinence" + (rule.BamWorseThanIntake ? " — or a latest BAM worse than the patient's own intake BAM" : string.Empty) +
+                    ". Early positives before any abstinent test are the reason for treatment, not a return to use.";
+        if (!rule.Enabled || !rule.NoShowWithClinicalSignal)
+        {
+            return Off(DriftRuleCodes.NoShowWithClinicalSignal, RuleOutputs.Alert, basis);
+        }
+        var latest = counted.Count > 0 && IsMissed(counted[counted.Count - 1].Status) ? counted[counted.Count - 1] : null;
+        var from = now.AddDays(-rule.DrugTestWindowDays);
+        var returns = tests
+            .Where(t => t.CollectedAt >= from && t.CollectedAt <= now && (IsConfirmedPositive(t) || t.OverallResult == "refused")
+                        && tests.Any(a => a.CollectedAt < t.CollectedAt && AbstinentResults.Contains(a.OverallResult, StringComparer.Ordinal)))
+            .OrderBy(t => t.CollectedAt)
+            .ToList();
+        var worse = rule.BamWorseThanIntake ? Worsened(bam, intake) : [];
+        var fired = latest is not null && (returns.Count > 0 || worse.Count > 0);
+        var evidence = new List<AlertEvidence>();
+        if (fired)
+        {
+            evidence.Add(SessionEvidence(latest!));
+            evidence.AddRange(returns.Select(DrugTestEvidence));
+            if (worse.Count > 0)
+            {
+                evidence.Add(new AlertEvidence { Kind = "measure", Id = bam!.MeasureId, At = bam.AdministeredAt, Detail = "bam worse than intake: " + string.Join(", ", worse) });
+            }
+        }
+        return Alert(DriftRuleCodes.NoShowWithClinicalSignal, fired ? AlertSeverity.Amber : null, basis, new Dictionary<string, object?>
+        {
+            ["latestScheduledMissed"] = latest is not null,
+            ["returnsToUse"] = returns.Count,
+            ["bamWorseThanIntake"] = worse,
+            ["drugTestWindowDays"] = rule.DrugTestWindowDays,
+        }, evidence);
     }
 
     /// <summary>Raises an amber attendance verdict to red; given no attendance verdict (or a red one) it reports what it saw and raises nothing.</summary>
