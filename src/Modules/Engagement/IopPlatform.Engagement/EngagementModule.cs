@@ -47,6 +47,7 @@ public static class EngagementModule
         ListAlertsEndpoint.Map(group);
         ReviewListEndpoint.Map(group);
         GetRulePackEndpoint.Map(group);
+        ListRulePackVersionsEndpoint.Map(group);
         ReplaceRulePackEndpoint.Map(group);
         BacktestRulePackEndpoint.Map(group);
         return api;

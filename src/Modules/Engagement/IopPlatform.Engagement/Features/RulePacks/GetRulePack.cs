@@ -14,25 +14,14 @@ namespace IopPlatform.Engagement.Features.RulePacks;
 /// <param name="ProgramId">The program.</param>
 internal sealed record GetRulePackQuery(Guid ProgramId) : IRequest<RulePackDto>;
 
-/// <summary>Every stored version of a program's rule pack, newest first.</summary>
-/// <param name="ProgramId">The program.</param>
-internal sealed record ListRulePackVersionsQuery(Guid ProgramId) : IRequest<IReadOnlyList<RulePackDto>>;
-
 internal sealed class GetRulePackHandler(IDbConnectionFactory db, IMediator mediator)
-    : IRequestHandler<GetRulePackQuery, RulePackDto>, IRequestHandler<ListRulePackVersionsQuery, IReadOnlyList<RulePackDto>>
+    : IRequestHandler<GetRulePackQuery, RulePackDto>
 {
     public async Task<RulePackDto> Handle(GetRulePackQuery request, CancellationToken cancellationToken)
     {
         await RulePackPrograms.RequireAsync(mediator, request.ProgramId, cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         return await RulePackStore.CurrentAsync(connection, request.ProgramId, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<RulePackDto>> Handle(ListRulePackVersionsQuery request, CancellationToken cancellationToken)
-    {
-        await RulePackPrograms.RequireAsync(mediator, request.ProgramId, cancellationToken);
-        await using var connection = await db.OpenAsync(cancellationToken);
-        return await RulePackStore.VersionsAsync(connection, request.ProgramId, cancellationToken);
     }
 }
 
@@ -71,16 +60,6 @@ internal static class GetRulePackEndpoint
             .WithDescription("The thresholds the drift job applies to this program (DOMAIN.md §7), with their version and who set them; the ETag is the version. " +
                              "A program that never set a pack follows the defaults of the running release: version 0, isDefault true, ETag \"0\".")
             .Produces<RulePackDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        group.MapGet("/programs/{programId:guid}/rule-pack/versions", (Guid programId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new ListRulePackVersionsQuery(programId), ct))
-            .RequireRoles(RulePackPrograms.Readers)
-            .CarriesNoPatientData("A program's drift thresholds over time; no patient's records.")
-            .WithName("ListRulePackVersions")
-            .WithSummary("Every version of a program's drift rule pack")
-            .WithDescription("Every stored version, newest first, with who set it and when; empty while the program follows the defaults.")
-            .Produces<IReadOnlyList<RulePackDto>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }
