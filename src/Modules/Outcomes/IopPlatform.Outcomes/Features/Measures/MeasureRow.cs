@@ -68,9 +68,11 @@ internal sealed class MeasureRow
             subscales.Add(new() { Name = MeasureWords.BamProtective, Score = protective, Concern = protective <= MeasureScoring.BamProtectiveConcernAtMost });
         }
         string? reliableChange = null;
+        string? meaningfulChange = null;
         if (baseline is { Total: { } baselineTotal } && Total is { } total)
         {
             reliableChange = MeasureScoring.ReliableChange(Instrument, baselineTotal, total, isBaseline: baseline.Id == Id);
+            meaningfulChange = MeasureScoring.MeaningfulChange(Instrument, baselineTotal, total, isBaseline: baseline.Id == Id);
         }
         return new MeasureResultDto
         {
@@ -86,7 +88,8 @@ internal sealed class MeasureRow
             Subscales = subscales,
             Flags = Flags.Length == 0 ? [] : Flags.Split(','),
             ReliableChange = reliableChange,
-            BaselineTotal = reliableChange is null ? null : baseline?.Total,
+            ClinicallyMeaningfulChange = meaningfulChange,
+            BaselineTotal = reliableChange is null && meaningfulChange is null ? null : baseline?.Total,
             RecordedBy = RecordedBy,
             RecordedAt = RecordedAt,
         };

@@ -76,7 +76,13 @@ internal sealed class SubmitMeasureHandler(
         var body = request.Body;
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
         var instrument = body.Instrument!;
-        var score = MeasureScoring.Score(instrument, body.Answers!, body.Sex, settings.Pcl5Threshold);
+        var pcl5Threshold = settings.Pcl5Threshold;
+        if (instrument == Instrument.Pcl5)
+        {
+            await using var read = await db.OpenAsync(cancellationToken);
+            pcl5Threshold = (await ProgramPcl5CutOffStore.LoadAsync(read, profile.ProgramId, settings, cancellationToken)).CutOff.ProvisionalPtsdThreshold;
+        }
+        var score = MeasureScoring.Score(instrument, body.Answers!, body.Sex, pcl5Threshold);
         var now = clock.GetUtcNow();
         var row = new MeasureRow
         {
