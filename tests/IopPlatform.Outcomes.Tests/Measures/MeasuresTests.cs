@@ -271,6 +271,26 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var later = await (await Submit(client, veteran.EnrollmentId, "pcl5", better, Now.AddDays(-1))).Read<MeasureResultDto>(HttpStatusCode.Created);
         Assert.Equal((14, (string?)null, "improved", (int?)31), (later.Total, later.ReliableChange, later.ClinicallyMeaningfulChange, later.BaselineTotal));
     }
+
+    // Issue 18 item 1: a BAM may carry the patient's last-use date (it dates the use the 30-day look-back reports).
+    [Fact]
+    public async Task A_bam_records_a_self_reported_last_use_date_and_nothing_else_does()
+    {
+        var enrollment = await Api.EnrollAsync(20);
+        var client = Clinician();
+        var url = $"/api/v1/enrollments/{enrollment.EnrollmentId}/measures";
+        int[] used = [0, 0, 0, 2, 1, 0, 0, 0, 4, 4, 0, 4, 4, 4, 0, 4, 0];
+        var administered = Now.AddHours(-1);
+        var lastUse = DateOnly.FromDateTime(administered.UtcDateTime).AddDays(-12);
+        var onPhq9 = await (await client.PostJson(url, new { instrument = "phq9", administeredAt = administered, answers = new int[9], lastUseOn = lastUse })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(onPhq9.FieldErrors("lastUseOn"));
+        var afterTheBam = await (await client.PostJson(url, new { instrument = "bam", administeredAt = administered, answers = used, lastUseOn = DateOnly.FromDateTime(administered.UtcDateTime).AddDays(1) })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(afterTheBam.FieldErrors("lastUseOn"));
+        var bam = await (await client.PostJson(url, new { instrument = "bam", administeredAt = administered, answers = used, lastUseOn = lastUse })).Read<MeasureResultDto>(HttpStatusCode.Created);
+        Assert.Equal(lastUse, bam.LastUseOn);
+        var milestones = await (await client.GetAsync($"/api/v1/enrollments/{enrollment.EnrollmentId}/milestones", Ct)).Read<JsonElement>();
+        Assert.Contains($"last use {lastUse:yyyy-MM-dd}", milestones.GetRawText(), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>The JSON shape of a cursor page.</summary>

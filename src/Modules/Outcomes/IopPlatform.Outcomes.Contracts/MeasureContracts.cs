@@ -57,6 +57,9 @@ public sealed record MeasureResultDto
     /// <summary>PCL-5 only: the 10-point minimal clinically important difference against the first score: <c>baseline</c>, <c>improved</c>, <c>worsened</c>, <c>no_change</c>; null for other instruments. Not a reliable change (15–18 points in the literature).</summary>
     public string? ClinicallyMeaningfulChange { get; init; }
 
+    /// <summary>BAM only: the patient's self-reported date of last use, when given.</summary>
+    public DateOnly? LastUseOn { get; init; }
+
     /// <summary>Total of the baseline administration, when this instrument has one.</summary>
     public int? BaselineTotal { get; init; }
 

@@ -8,7 +8,7 @@ internal sealed class MeasureRow
 {
     public const string Columns = """
         id, enrollment_id AS EnrollmentId, patient_id AS PatientId, program_id AS ProgramId, instrument, administered_at AS AdministeredAt,
-        answers, sex, total, band, flags, bam_use AS BamUse, bam_risk AS BamRisk, bam_protective AS BamProtective,
+        answers, sex, total, band, flags, bam_use AS BamUse, bam_risk AS BamRisk, bam_protective AS BamProtective, last_use_on AS LastUseOn,
         recorded_by AS RecordedBy, recorded_at AS RecordedAt
         """;
 
@@ -47,6 +47,8 @@ internal sealed class MeasureRow
     public int? BamRisk { get; init; }
 
     public int? BamProtective { get; init; }
+
+    public DateOnly? LastUseOn { get; init; }
 
     public string RecordedBy { get; init; } = string.Empty;
 
@@ -89,6 +91,7 @@ internal sealed class MeasureRow
             Flags = Flags.Length == 0 ? [] : Flags.Split(','),
             ReliableChange = reliableChange,
             ClinicallyMeaningfulChange = meaningfulChange,
+            LastUseOn = LastUseOn,
             BaselineTotal = reliableChange is null && meaningfulChange is null ? null : baseline?.Total,
             RecordedBy = RecordedBy,
             RecordedAt = RecordedAt,
