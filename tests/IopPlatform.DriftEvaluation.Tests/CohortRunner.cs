@@ -79,9 +79,9 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
     private static readonly string[] Prescribed = ["buprenorphine"];
 
     // BAM items 4–6 are use, 1/2/3/8/11/15 risk, 9/10/12/13/14/16 protective (0–4 each); 17 is the 30-day use question.
-    private static readonly int[] BamRecentUse = [2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 1, 2, 2];
-    private static readonly int[] BamNoUse = [1, 1, 1, 0, 0, 0, 0, 1, 3, 3, 1, 3, 4, 3, 1, 3, 0];
-    private static readonly int[] BamWorse = [4, 4, 4, 3, 2, 1, 0, 0, 2, 2, 0, 2, 1, 2, 0, 2, 3];
+    private static readonly int[] BamRecentUse = [2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 1, 2, 2, 0, 1, 2, 2];
+    private static readonly int[] BamNoUse = [1, 1, 1, 0, 0, 0, 0, 1, 3, 3, 1, 3, 4, 4, 1, 3, 0];
+    private static readonly int[] BamWorse = [4, 4, 4, 3, 2, 1, 0, 0, 2, 2, 0, 2, 1, 0, 0, 2, 3];
 
     private readonly Dictionary<int, Episode> _episodes = [];
     private readonly HashSet<Guid> _recordedSessions = [];

@@ -69,7 +69,7 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         await (await clinician.PostJson($"/api/v1/enrollments/{slipping.Id}/drug-tests", new
         {
             specimen = "urine",
-            method = "point_of_care",
+            method = "lab",
             collectedAt = Now.AddHours(-1),
             analytes = new[] { new { analyte = "buprenorphine", result = "positive" }, new { analyte = "cocaine", result = "positive" } },
         })).Read<IdOnly>(HttpStatusCode.Created);

@@ -77,9 +77,52 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var missed = await (await client.PostJson(Url(enrollment.EnrollmentId), new { specimen = "oral_fluid", method = "lab", collectedAt = Now.AddHours(-1), status = "missed" })).Read<DrugTestDto>(HttpStatusCode.Created);
         var dilute = await (await client.PostJson(Url(enrollment.EnrollmentId), new { specimen = "urine", method = "lab", collectedAt = Now.AddHours(-1), status = "invalid", invalidReason = "dilute" })).Read<DrugTestDto>(HttpStatusCode.Created);
 
-        Assert.Equal(("refused", "missed", "invalid"), (refused.OverallResult, missed.OverallResult, dilute.OverallResult));
+        Assert.Equal(("refused", "missed", "recollect"), (refused.OverallResult, missed.OverallResult, dilute.OverallResult));
         Assert.Equal("dilute", dilute.InvalidReason);
         Assert.Empty(refused.Analytes);
+    }
+
+    // Issue 18 item 4. Sources (numbers in SpecimenValidityRulesTests): HHS Mandatory Guidelines (SAMHSA 2017) and
+    // 49 CFR 40.191(b) — adulterated/substituted is a refusal; 49 CFR 40.197 — negative-dilute is recollected,
+    // positive-dilute keeps its positives; ASAM 2017 — point-of-care positives are presumptive until lab-confirmed.
+    [Fact]
+    public async Task Specimen_validity_and_presumptive_positives_follow_the_guidelines()
+    {
+        var enrollment = await Api.EnrollAsync(30);
+        var client = Clinician();
+        object Lab(bool dilute, string cocaine) => new { specimen = "urine", method = "lab", collectedAt = Now.AddHours(-1), dilute, analytes = new[] { new { analyte = "cocaine", result = cocaine } } };
+
+        var adulterated = await (await client.PostJson(Url(enrollment.EnrollmentId), new { specimen = "urine", method = "lab", collectedAt = Now.AddHours(-1), status = "invalid", invalidReason = "adulterated" })).Read<DrugTestDto>(HttpStatusCode.Created);
+        Assert.Equal(("invalid", "adulterated", "refused"), (adulterated.Status, adulterated.InvalidReason, adulterated.OverallResult));
+
+        var negativeDilute = await (await client.PostJson(Url(enrollment.EnrollmentId), Lab(true, "negative"))).Read<DrugTestDto>(HttpStatusCode.Created);
+        Assert.Equal(("recollect", true), (negativeDilute.OverallResult, negativeDilute.Dilute));
+        var positiveDilute = await (await client.PostJson(Url(enrollment.EnrollmentId), Lab(true, "positive"))).Read<DrugTestDto>(HttpStatusCode.Created);
+        Assert.Equal(("positive_unexpected", true, "positive"), (positiveDilute.OverallResult, positiveDilute.Dilute, Assert.Single(positiveDilute.Analytes).Result));
+        var dilutedRefusal = await (await client.PostJson(Url(enrollment.EnrollmentId), new { specimen = "urine", method = "lab", collectedAt = Now, status = "refused", dilute = true })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(dilutedRefusal.FieldErrors("dilute"));
+
+        // A point-of-care positive is presumptive: it waits for the lab, and counts for the drift rules only once
+        // confirmed or after Outcomes:PresumptivePositiveCountsAfterDays (default 7) without a confirmation.
+        var presumptive = await (await client.PostJson(Url(enrollment.EnrollmentId), Urine(("cocaine", "positive")))).Read<DrugTestDto>(HttpStatusCode.Created);
+        var stale = await (await client.PostJson(Url(enrollment.EnrollmentId), Urine(("fentanyl", "positive")))).Read<DrugTestDto>(HttpStatusCode.Created);
+        Assert.Equal(("positive_unexpected", true), (presumptive.OverallResult, presumptive.NeedsConfirmation));
+        Assert.True((await Signals(enrollment.EnrollmentId)).Single(s => s.DrugTestId == presumptive.Id).NeedsConfirmation);
+        var confirmed = await (await client.PostAsJson($"/api/v1/drug-tests/{presumptive.Id}/corrections",
+            new { reason = "lab confirmation (LC-MS/MS)", test = new { specimen = "urine", method = "lab", collectedAt = Now.AddHours(-2), analytes = new[] { new { analyte = "cocaine", result = "positive" } } } }, "\"1\"")).Read<DrugTestDto>(HttpStatusCode.Created);
+        Assert.Equal(("positive_unexpected", false), (confirmed.OverallResult, confirmed.NeedsConfirmation));
+        Assert.False((await Signals(enrollment.EnrollmentId)).Single(s => s.DrugTestId == presumptive.Id).NeedsConfirmation);
+        Assert.True((await Signals(enrollment.EnrollmentId)).Single(s => s.DrugTestId == stale.Id).NeedsConfirmation);
+        Api.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromHours(3));
+        Assert.True((await Signals(enrollment.EnrollmentId)).Single(s => s.DrugTestId == stale.Id).NeedsConfirmation);
+        Api.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.False((await Signals(enrollment.EnrollmentId)).Single(s => s.DrugTestId == stale.Id).NeedsConfirmation);
+    }
+
+    private async Task<IReadOnlyList<DrugTestSignalDto>> Signals(Guid enrollmentId)
+    {
+        using var scope = Api.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetDrugTestSignalsQuery([enrollmentId], Now.AddDays(-30), Now.AddMinutes(1)), Ct);
     }
 
     [Fact]

@@ -126,7 +126,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var b = await Api.EnrollAsync(10);
         var none = await Api.EnrollAsync(10);
         var client = Clinician();
-        int[] risky = [4, 4, 4, 1, 0, 0, 0, 0, 2, 2, 0, 2, 2, 2, 0, 2, 3];
+        int[] risky = [4, 4, 4, 1, 0, 0, 0, 0, 2, 2, 0, 2, 0, 4, 0, 2, 3];
         await (await Submit(client, a.EnrollmentId, "bam", new int[17], Now.AddDays(-8))).Read<MeasureResultDto>(HttpStatusCode.Created);
         var latest = await (await Submit(client, a.EnrollmentId, "bam", risky, Now.AddDays(-1))).Read<MeasureResultDto>(HttpStatusCode.Created);
         await (await Submit(client, b.EnrollmentId, "bam", new int[17], Now.AddDays(-2))).Read<MeasureResultDto>(HttpStatusCode.Created);
@@ -234,6 +234,62 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var enrollment = await Api.EnrollAsync(3, programId);
         var due = await (await admin.GetAsync($"{Url(enrollment.EnrollmentId)}/due", Ct)).Read<List<MeasureDueDto>>();
         Assert.Equal([("bam", 3), ("pcl5", 30)], due.Select(d => (d.Instrument, d.IntervalDays)));
+    }
+
+    // Issue 18 item 5. PCL-5 cut-off 31–33 (Bovin MJ et al., Psychol Assess 2016;28(11):1379–1391), per program; the
+    // DSM-5 cluster rule beside it and the 10-point change as clinically meaningful (National Center for PTSD, PCL-5).
+    //   program cut-off | PCL-5 total | band
+    //   31              | 31          | provisional_ptsd
+    //   default 33      | 31          | below_threshold
+    [Fact]
+    public async Task Pcl5_cut_off_is_per_program_with_the_cluster_rule_and_a_clinically_meaningful_change()
+    {
+        var veterans = await Api.CreateProgramAsync("Veterans IOP");
+        var url = $"/api/v1/programs/{veterans.Id}/pcl5-cut-off";
+        var admin = Api.Admin();
+        var initial = await (await admin.GetAsync(url, Ct)).Read<ProgramPcl5CutOffDto>();
+        Assert.Equal((33, true), (initial.ProvisionalPtsdThreshold, initial.IsDefault));
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await admin.PutAsJson(url, new { provisionalPtsdThreshold = 31 }, null)).StatusCode);
+        Assert.NotEmpty((await (await admin.PutAsJson(url, new { provisionalPtsdThreshold = 34 }, "\"0\"")).Problem(HttpStatusCode.BadRequest)).FieldErrors("provisionalPtsdThreshold"));
+        var set = await (await admin.PutAsJson(url, new { provisionalPtsdThreshold = 31 }, "\"0\"")).Read<ProgramPcl5CutOffDto>();
+        Assert.Equal((31, false), (set.ProvisionalPtsdThreshold, set.IsDefault));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await admin.PutAsJson(url, new { provisionalPtsdThreshold = 32 }, "\"0\"")).StatusCode);
+
+        var veteran = await Api.EnrollAsync(30, veterans.Id);
+        var other = await Api.EnrollAsync(30);
+        // Total 31 with B 1, C 1, D 2, E 2 items rated 2 or more.
+        int[] answers = [4, 1, 1, 1, 1, 4, 1, 4, 4, 1, 0, 0, 0, 0, 4, 4, 1, 0, 0, 0];
+        var client = Clinician();
+        var scored = await (await Submit(client, veteran.EnrollmentId, "pcl5", answers, Now.AddDays(-20))).Read<MeasureResultDto>(HttpStatusCode.Created);
+        Assert.Equal((31, "provisional_ptsd"), (scored.Total, scored.Band));
+        Assert.Equal(["provisional_ptsd", "pcl5_dsm5_clusters_met"], scored.Flags);
+        var elsewhere = await (await Submit(client, other.EnrollmentId, "pcl5", answers, Now.AddDays(-20))).Read<MeasureResultDto>(HttpStatusCode.Created);
+        Assert.Equal((31, "below_threshold"), (elsewhere.Total, elsewhere.Band));
+        Assert.Equal(["pcl5_dsm5_clusters_met"], elsewhere.Flags);
+
+        int[] better = [2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0];
+        var later = await (await Submit(client, veteran.EnrollmentId, "pcl5", better, Now.AddDays(-1))).Read<MeasureResultDto>(HttpStatusCode.Created);
+        Assert.Equal((14, (string?)null, "improved", (int?)31), (later.Total, later.ReliableChange, later.ClinicallyMeaningfulChange, later.BaselineTotal));
+    }
+
+    // Issue 18 item 1: a BAM may carry the patient's last-use date (it dates the use the 30-day look-back reports).
+    [Fact]
+    public async Task A_bam_records_a_self_reported_last_use_date_and_nothing_else_does()
+    {
+        var enrollment = await Api.EnrollAsync(20);
+        var client = Clinician();
+        var url = $"/api/v1/enrollments/{enrollment.EnrollmentId}/measures";
+        int[] used = [0, 0, 0, 2, 1, 0, 0, 0, 4, 4, 0, 4, 4, 4, 0, 4, 0];
+        var administered = Now.AddHours(-1);
+        var lastUse = DateOnly.FromDateTime(administered.UtcDateTime).AddDays(-12);
+        var onPhq9 = await (await client.PostJson(url, new { instrument = "phq9", administeredAt = administered, answers = new int[9], lastUseOn = lastUse })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(onPhq9.FieldErrors("lastUseOn"));
+        var afterTheBam = await (await client.PostJson(url, new { instrument = "bam", administeredAt = administered, answers = used, lastUseOn = DateOnly.FromDateTime(administered.UtcDateTime).AddDays(1) })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(afterTheBam.FieldErrors("lastUseOn"));
+        var bam = await (await client.PostJson(url, new { instrument = "bam", administeredAt = administered, answers = used, lastUseOn = lastUse })).Read<MeasureResultDto>(HttpStatusCode.Created);
+        Assert.Equal(lastUse, bam.LastUseOn);
+        var milestones = await (await client.GetAsync($"/api/v1/enrollments/{enrollment.EnrollmentId}/milestones", Ct)).Read<JsonElement>();
+        Assert.Contains($"last use {lastUse:yyyy-MM-dd}", milestones.GetRawText(), StringComparison.Ordinal);
     }
 }
 

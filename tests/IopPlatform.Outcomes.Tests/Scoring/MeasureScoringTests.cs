@@ -151,7 +151,7 @@ public sealed class MeasureScoringTests
     {
         { Bam(), 0, false },
         { Bam((4, 1)), 1, true },
-        { Bam((5, 1)), 1, true },
+        { Bam((4, 1), (5, 1)), 2, true },
         { Bam((6, 1)), 1, true },
         { Bam((4, 4), (5, 4), (6, 4)), 12, true },
         // Items outside the Use subscale never count towards it.
@@ -200,8 +200,8 @@ public sealed class MeasureScoringTests
         { Bam(), 0, true },
         { Bam((9, 4), (10, 4), (12, 4)), 12, true },
         { Bam((9, 4), (10, 4), (12, 4), (13, 1)), 13, false },
-        { Bam((13, 2), (14, 2), (16, 2), (9, 2), (10, 2), (12, 2)), 12, true },
-        { Bam((13, 2), (14, 2), (16, 2), (9, 2), (10, 2), (12, 3)), 13, false },
+        { Bam((13, 2), (14, 4), (16, 2), (9, 2), (10, 2), (12, 0)), 12, true },
+        { Bam((13, 2), (14, 4), (16, 2), (9, 2), (10, 2), (12, 1)), 13, false },
         { Bam((9, 4), (10, 4), (12, 4), (13, 4), (14, 4), (16, 4)), 24, false },
         // Item 17 is unscored, item 7 belongs to no subscale.
         { Bam((17, 4), (7, 4), (9, 4), (10, 4), (12, 4)), 12, true },
@@ -265,11 +265,7 @@ public sealed class MeasureScoringTests
     [InlineData("gad7", 12, 9, "no_reliable_change")]
     [InlineData("gad7", 5, 8, "no_reliable_change")]
     [InlineData("gad7", 5, 9, "worsened")]
-    // PCL-5: 10 points.
-    [InlineData("pcl5", 50, 40, "improved")]
-    [InlineData("pcl5", 50, 41, "no_reliable_change")]
-    [InlineData("pcl5", 30, 39, "no_reliable_change")]
-    [InlineData("pcl5", 30, 40, "worsened")]
+    // PCL-5: no reliable-change rule (its 10 points are clinically meaningful: PublishedInstrumentRulesTests).
     public void Reliable_change_against_baseline(string instrument, int baseline, int score, string expected) =>
         Assert.Equal(expected, MeasureScoring.ReliableChange(instrument, baseline, score, isBaseline: false));
 

@@ -289,10 +289,10 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
         }
         if (since % 28 == 0 || (worse && day == patient.DriftFromDay + 3))
         {
-            // BAM items 4–6 are use, 1/2/3/8/11/15 risk, 9/10/12/13/14/16 protective (0–4 each).
+            // BAM items 4–6 are use, 1/2/3/8/11/15 risk, 9/10/12/13/14/16 protective (0–4 each; item 14 is 0 or 4, item 5 ≤ item 4).
             int[] answers = worse
-                ? [4, 4, 4, 1, 1, 0, 0, 0, 2, 2, 0, 2, 1, 2, 0, 2, 3]
-                : [1, 1, 1, 0, 0, 0, 0, 1, 3, 3, 1, 3, 4, 3, 1, 3, 0];
+                ? [4, 4, 4, 1, 1, 0, 0, 0, 2, 2, 0, 2, 1, 0, 0, 2, 3]
+                : [1, 1, 1, 0, 0, 0, 0, 1, 3, 3, 1, 3, 4, 4, 1, 3, 0];
             await CallAsync(clinical, HttpMethod.Post, $"{url}/measures", new { instrument = "bam", administeredAt = at, answers }, null, ct);
             _measures++;
         }

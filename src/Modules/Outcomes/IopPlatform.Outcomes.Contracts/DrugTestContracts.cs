@@ -45,13 +45,20 @@ public sealed record DrugTestDto
     /// <summary><c>resulted</c>, <c>refused</c>, <c>missed</c> or <c>invalid</c>.</summary>
     public required string Status { get; init; }
 
-    /// <summary>For <c>invalid</c>: <c>adulterated</c>, <c>dilute</c> or <c>substituted</c>.</summary>
+    /// <summary>For <c>invalid</c>: <c>adulterated</c> or <c>substituted</c> (overall result <c>refused</c>), or <c>dilute</c> (overall result <c>recollect</c>).</summary>
     public string? InvalidReason { get; init; }
 
-    /// <summary>Computed: <c>negative</c>, <c>positive_expected</c>, <c>positive_unexpected</c>, <c>refused</c>, <c>missed</c>, <c>invalid</c>.</summary>
+    /// <summary>The lab's dilute validity flag on a resulted specimen: a negative-dilute is <c>recollect</c>, a positive-dilute keeps its positives.</summary>
+    public bool Dilute { get; init; }
+
+    /// <summary>
+    /// Computed: <c>negative</c>, <c>positive_expected</c>, <c>positive_unexpected</c>, <c>refused</c> (also an adulterated
+    /// or substituted specimen), <c>missed</c>, <c>recollect</c> (negative-dilute: collect again; neither shows nor breaks
+    /// abstinence); <c>invalid</c> only on versions stored before 2026-12.
+    /// </summary>
     public required string OverallResult { get; init; }
 
-    /// <summary>True when an analyte is inconclusive and needs confirmation.</summary>
+    /// <summary>True while an analyte is inconclusive, or a point-of-care unexpected positive is presumptive until a lab confirms it (by a correction with method <c>lab</c>).</summary>
     public required bool NeedsConfirmation { get; init; }
 
     /// <summary>Analytes with results (empty unless <c>resulted</c>).</summary>
@@ -91,7 +98,10 @@ public sealed record DrugTestSignalDto
     /// <summary>Current overall result.</summary>
     public required string OverallResult { get; init; }
 
-    /// <summary>True while an analyte is presumptive or inconclusive and awaits confirmation.</summary>
+    /// <summary>
+    /// True while an analyte is presumptive or inconclusive and awaits confirmation; a presumptive point-of-care
+    /// positive counts as confirmed once <c>Outcomes:PresumptivePositiveCountsAfterDays</c> pass without a lab result.
+    /// </summary>
     public bool NeedsConfirmation { get; init; }
 }
 

@@ -48,11 +48,17 @@ public sealed record MeasureResultDto
     /// <summary>Subscales (BAM only; empty otherwise).</summary>
     public required IReadOnlyList<MeasureSubscaleDto> Subscales { get; init; }
 
-    /// <summary>Flags such as <c>suicidal_ideation</c> (PHQ-9 item 9 &gt; 0), <c>bam_risk_concern</c>, <c>audit_c_positive</c>.</summary>
+    /// <summary>Flags such as <c>suicidal_ideation</c> (PHQ-9 item 9 &gt; 0), <c>bam_risk_concern</c>, <c>audit_c_positive</c>, <c>provisional_ptsd</c> (PCL-5 cut-off), <c>pcl5_dsm5_clusters_met</c> (PCL-5 DSM-5 cluster rule).</summary>
     public required IReadOnlyList<string> Flags { get; init; }
 
-    /// <summary>Against the enrollment's first score of this instrument: <c>baseline</c>, <c>improved</c>, <c>worsened</c>, <c>no_reliable_change</c>; null where no rule exists (BAM, AUDIT-C).</summary>
+    /// <summary>Reliable change against the enrollment's first score of this instrument (PHQ-9 5 points, GAD-7 4): <c>baseline</c>, <c>improved</c>, <c>worsened</c>, <c>no_reliable_change</c>; null where no rule is implemented (BAM, AUDIT-C, PCL-5).</summary>
     public string? ReliableChange { get; init; }
+
+    /// <summary>PCL-5 only: the 10-point minimal clinically important difference against the first score: <c>baseline</c>, <c>improved</c>, <c>worsened</c>, <c>no_change</c>; null for other instruments. Not a reliable change (15–18 points in the literature).</summary>
+    public string? ClinicallyMeaningfulChange { get; init; }
+
+    /// <summary>BAM only: the patient's self-reported date of last use, when given.</summary>
+    public DateOnly? LastUseOn { get; init; }
 
     /// <summary>Total of the baseline administration, when this instrument has one.</summary>
     public int? BaselineTotal { get; init; }
@@ -160,3 +166,16 @@ public sealed record BamResultDto
 /// <param name="EnrollmentIds">Enrollments to look at.</param>
 /// <param name="AsOf">Only BAMs administered up to this instant (the latest as it was then); null: all.</param>
 public sealed record GetLatestBamQuery(IReadOnlyCollection<Guid> EnrollmentIds, DateTimeOffset? AsOf = null) : IRequest<IReadOnlyList<BamResultDto>>;
+
+/// <summary>A program's PCL-5 provisional-PTSD cut-off (the platform's <c>Outcomes:Pcl5ProvisionalPtsdThreshold</c> when the program set none).</summary>
+public sealed record ProgramPcl5CutOffDto
+{
+    /// <summary>Program id.</summary>
+    public required Guid ProgramId { get; init; }
+
+    /// <summary>PCL-5 total at or above which PTSD is provisional: 31–33 (Bovin et al. 2016).</summary>
+    public required int ProvisionalPtsdThreshold { get; init; }
+
+    /// <summary>True while the platform-wide cut-off applies.</summary>
+    public required bool IsDefault { get; init; }
+}

@@ -39,6 +39,8 @@ public static class OutcomesModule
         GetProgramMeasuresDueEndpoint.Map(group);
         GetMeasureCadenceEndpoint.Map(group);
         SetMeasureCadenceEndpoint.Map(group);
+        GetProgramPcl5CutOffEndpoint.Map(group);
+        SetProgramPcl5CutOffEndpoint.Map(group);
         RecordDrugTestEndpoint.Map(group);
         CorrectDrugTestEndpoint.Map(group);
         GetDrugTestEndpoint.Map(group);

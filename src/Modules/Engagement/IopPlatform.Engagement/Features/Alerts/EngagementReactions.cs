@@ -1,3 +1,4 @@
+using Dapper;
 using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Engagement.Features.Drift;
 using IopPlatform.Enrollment.Contracts;
@@ -9,18 +10,26 @@ namespace IopPlatform.Engagement.Features.Alerts;
 
 /// <summary>
 /// Reactions to other modules' facts: a PHQ-9 item-9 answer becomes a red <c>safety</c> alert for the clinician and the
-/// case manager, kept apart from dropout alerts, under the one-open-alert-per-enrollment-and-rule key, so a redelivered
-/// notification merges instead of duplicating. (No-shows: <see cref="NoShowOutreachHandler"/>.) It arrives as a durable
+/// case manager, kept apart from dropout alerts. Each answer above zero is a safety event of its own (issue 18 item 9):
+/// its alert is keyed by the Outcomes safety alert it came from, so a repeat answer while an earlier alert is open or
+/// acknowledged raises a new alert with its own <c>alert.raised</c> event and email, while a redelivered notification
+/// finds its alert and changes nothing. (No-shows: <see cref="NoShowOutreachHandler"/>.) It arrives as a durable
 /// reaction: a failure is logged with its context and thrown, so <c>platform:deliver-reactions</c> retries until the
 /// alert exists.
 /// </summary>
 internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, ILogger<EngagementReactionsHandler> logger)
     : INotificationHandler<SafetyConcernRaised>
 {
+    private const string AlreadyRaised = "SELECT COUNT(*) FROM engagement_alert WHERE rule_code = @Rule AND source_id = @SourceId";
+
     public async Task Handle(SafetyConcernRaised notification, CancellationToken cancellationToken)
     {
         try
         {
+            if (await AlreadyRaisedAsync(notification.AlertId, cancellationToken))
+            {
+                return;
+            }
             var enrollment = await mediator.Send(new GetEnrollmentSummaryQuery(notification.EnrollmentId), cancellationToken);
             if (enrollment is null)
             {
@@ -44,6 +53,7 @@ internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnecti
                 Supervisor = team?.Supervisor,
                 ClinicianId = team?.PrimaryCounsellor?.UserId ?? notification.PrimaryCounsellorId,
                 SourceId = notification.AlertId,
+                OpenKeyRule = $"{DriftRuleCodes.Safety}:{notification.AlertId:N}",
             };
             await RaiseAsync(draft, clock.GetUtcNow(), "system:safety", cancellationToken);
         }
@@ -52,6 +62,13 @@ internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnecti
             logger.LogError(ex, "Safety alert for enrollment {EnrollmentId} (measure {MeasureId}) failed", notification.EnrollmentId, notification.MeasureId);
             throw;
         }
+    }
+
+    /// <summary>True once the safety alert of this Outcomes alert exists, open or resolved: a redelivery raises nothing again.</summary>
+    private async Task<bool> AlreadyRaisedAsync(Guid sourceId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(AlreadyRaised, new { Rule = DriftRuleCodes.Safety, SourceId = sourceId }, cancellationToken: ct)) > 0;
     }
 
     private async Task RaiseAsync(AlertDraft draft, DateTimeOffset now, string actor, CancellationToken ct)

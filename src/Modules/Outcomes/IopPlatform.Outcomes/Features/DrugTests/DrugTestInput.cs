@@ -19,6 +19,7 @@ internal sealed record AnalyteInput(string? Analyte, string? Result);
 /// <param name="Status"><c>resulted</c> (default: analytes carry results), <c>refused</c>, <c>missed</c> or <c>invalid</c>.</param>
 /// <param name="InvalidReason">For <c>invalid</c>: <c>adulterated</c>, <c>dilute</c> or <c>substituted</c>.</param>
 /// <param name="Analytes">For <c>resulted</c>: each panel analyte tested and its result.</param>
+/// <param name="Dilute">For <c>resulted</c>: the lab reported the specimen dilute (a negative-dilute is recollected; a positive-dilute stays positive).</param>
 internal sealed record DrugTestBody(
     string? Specimen,
     string? Method,
@@ -26,7 +27,8 @@ internal sealed record DrugTestBody(
     string? ChainOfCustodyId,
     string? Status,
     string? InvalidReason,
-    IReadOnlyList<AnalyteInput>? Analytes)
+    IReadOnlyList<AnalyteInput>? Analytes,
+    bool? Dilute = null)
 {
     public string EffectiveStatus => Status ?? DrugTestWords.Resulted;
 }
@@ -80,6 +82,10 @@ internal static class DrugTestInput
         }
         if (status != DrugTestWords.Resulted)
         {
+            if (body.Dilute == true)
+            {
+                errors.Add(new("dilute", $"Only a resulted test carries the dilute flag; a {status} test has no specimen result."));
+            }
             if (analytes.Count > 0)
             {
                 errors.Add(new("analytes", $"A {status} test has no analyte results."));
@@ -120,7 +126,7 @@ internal sealed class DrugTestRow
 {
     public const string Columns = """
         t.id, t.enrollment_id AS EnrollmentId, t.patient_id AS PatientId, v.version, v.specimen, v.method, v.collected_at AS CollectedAt,
-        v.chain_of_custody_id AS ChainOfCustodyId, v.status, v.invalid_reason AS InvalidReason, v.overall_result AS OverallResult,
+        v.chain_of_custody_id AS ChainOfCustodyId, v.status, v.invalid_reason AS InvalidReason, v.dilute, v.overall_result AS OverallResult,
         v.needs_confirmation AS NeedsConfirmation, v.correction_reason AS CorrectionReason, v.recorded_by AS RecordedBy, v.recorded_at AS RecordedAt
         """;
 
@@ -148,6 +154,8 @@ internal sealed class DrugTestRow
     public string Status { get; init; } = string.Empty;
 
     public string? InvalidReason { get; init; }
+
+    public bool Dilute { get; init; }
 
     public string OverallResult { get; init; } = string.Empty;
 
@@ -177,9 +185,9 @@ internal static class DrugTestStore
 {
     private const string InsertVersion = """
         INSERT INTO outcomes_drug_test_version (drug_test_id, version, specimen, method, collected_at, chain_of_custody_id, status,
-                                                invalid_reason, overall_result, needs_confirmation, correction_reason, recorded_by, recorded_at)
+                                                invalid_reason, dilute, overall_result, needs_confirmation, correction_reason, recorded_by, recorded_at)
         VALUES (@Id, @Version, @Specimen, @Method, @CollectedAt, @ChainOfCustodyId, @Status,
-                @InvalidReason, @OverallResult, @NeedsConfirmation, @CorrectionReason, @RecordedBy, @RecordedAt)
+                @InvalidReason, @Dilute, @OverallResult, @NeedsConfirmation, @CorrectionReason, @RecordedBy, @RecordedAt)
         """;
 
     private const string InsertAnalyte = """
@@ -193,6 +201,7 @@ internal static class DrugTestStore
     {
         var status = body.EffectiveStatus;
         var analytes = (body.Analytes ?? []).Select(a => new AnalyteResult(a.Analyte!, a.Result!)).ToList();
+        var judged = DrugTestRules.Judge(new SpecimenFacts(status, body.InvalidReason, body.Dilute == true, body.Method!), analytes, prescribed);
         var row = new DrugTestRow
         {
             Id = id,
@@ -205,8 +214,9 @@ internal static class DrugTestStore
             ChainOfCustodyId = string.IsNullOrWhiteSpace(body.ChainOfCustodyId) ? null : body.ChainOfCustodyId.Trim(),
             Status = status,
             InvalidReason = body.InvalidReason,
-            OverallResult = DrugTestRules.Overall(status, analytes, prescribed),
-            NeedsConfirmation = analytes.Any(a => a.Result == DrugTestWords.Inconclusive),
+            Dilute = body.Dilute == true,
+            OverallResult = judged.Overall,
+            NeedsConfirmation = judged.NeedsConfirmation,
             CorrectionReason = correctionReason,
             RecordedBy = recordedBy,
             RecordedAt = now,
@@ -260,6 +270,7 @@ internal static class DrugTestStore
         ChainOfCustodyId = row.ChainOfCustodyId,
         Status = row.Status,
         InvalidReason = row.InvalidReason,
+        Dilute = row.Dilute,
         OverallResult = row.OverallResult,
         NeedsConfirmation = row.NeedsConfirmation,
         Analytes = analytes.OrderBy(a => a.Analyte, StringComparer.Ordinal)

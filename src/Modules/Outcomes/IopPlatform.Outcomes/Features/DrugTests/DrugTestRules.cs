@@ -19,7 +19,13 @@ internal static class DrugTestWords
     public const string Invalid = "invalid";
     public static readonly IReadOnlyList<string> Statuses = [Resulted, Refused, Missed, Invalid];
 
-    public static readonly IReadOnlyList<string> InvalidReasons = ["adulterated", "dilute", "substituted"];
+    public const string Adulterated = "adulterated";
+    public const string Dilute = "dilute";
+    public const string Substituted = "substituted";
+    public static readonly IReadOnlyList<string> InvalidReasons = [Adulterated, Dilute, Substituted];
+
+    /// <summary>A negative-dilute specimen (or a legacy <c>invalid</c>/<c>dilute</c> without results): collect again; it neither shows nor breaks abstinence.</summary>
+    public const string Recollect = "recollect";
 
     public const string Negative = "negative";
     public const string Positive = "positive";
@@ -56,8 +62,41 @@ internal static class DrugTestPanel
 
 internal sealed record AnalyteResult(string Analyte, string Result);
 
+/// <summary>What the collection says about the specimen, apart from its analytes.</summary>
+/// <param name="Status"><c>resulted</c>, <c>refused</c>, <c>missed</c> or <c>invalid</c>.</param>
+/// <param name="InvalidReason">For <c>invalid</c>: <c>adulterated</c>, <c>dilute</c> or <c>substituted</c>.</param>
+/// <param name="Dilute">The lab's dilute validity flag on a resulted specimen.</param>
+/// <param name="Method"><c>point_of_care</c> or <c>lab</c>.</param>
+internal sealed record SpecimenFacts(string Status, string? InvalidReason, bool Dilute, string Method);
+
+/// <summary>The judged test: its overall result and whether it still waits for a (lab) confirmation.</summary>
+internal sealed record DrugTestJudgement(string Overall, bool NeedsConfirmation);
+
 internal static class DrugTestRules
 {
+    /// <summary>
+    /// Specimen validity first (HHS Mandatory Guidelines, SAMHSA 2017; 49 CFR 40.191(b), 40.197): an adulterated or
+    /// substituted specimen is a refusal; a dilute one without a positive is recollected, a positive-dilute keeps its
+    /// positives. Then the analytes (<see cref="Overall"/>). A point-of-care positive that is not prescribed is
+    /// presumptive until a lab confirms it (ASAM 2017), as is any inconclusive analyte.
+    /// </summary>
+    public static DrugTestJudgement Judge(SpecimenFacts specimen, IReadOnlyCollection<AnalyteResult> analytes, IReadOnlyCollection<string> prescribed)
+    {
+        ArgumentNullException.ThrowIfNull(specimen);
+        ArgumentNullException.ThrowIfNull(analytes);
+        if (specimen.Status == DrugTestWords.Invalid)
+        {
+            return new DrugTestJudgement(specimen.InvalidReason == DrugTestWords.Dilute ? DrugTestWords.Recollect : DrugTestWords.Refused, false);
+        }
+        var overall = Overall(specimen.Status, analytes, prescribed);
+        if (specimen.Dilute && overall == DrugTestWords.Negative)
+        {
+            overall = DrugTestWords.Recollect;
+        }
+        var presumptive = specimen.Method == DrugTestWords.PointOfCare && overall == DrugTestWords.PositiveUnexpected;
+        return new DrugTestJudgement(overall, presumptive || analytes.Any(a => a.Result == DrugTestWords.Inconclusive));
+    }
+
     /// <summary>
     /// The test's overall result. A positive is expected only when its analyte is prescribed on the enrollment; one
     /// unexpected positive makes the whole test unexpected. Inconclusive analytes never make a test positive: they are

@@ -8,7 +8,7 @@ internal sealed class MeasureRow
 {
     public const string Columns = """
         id, enrollment_id AS EnrollmentId, patient_id AS PatientId, program_id AS ProgramId, instrument, administered_at AS AdministeredAt,
-        answers, sex, total, band, flags, bam_use AS BamUse, bam_risk AS BamRisk, bam_protective AS BamProtective,
+        answers, sex, total, band, flags, bam_use AS BamUse, bam_risk AS BamRisk, bam_protective AS BamProtective, last_use_on AS LastUseOn,
         recorded_by AS RecordedBy, recorded_at AS RecordedAt
         """;
 
@@ -48,6 +48,8 @@ internal sealed class MeasureRow
 
     public int? BamProtective { get; init; }
 
+    public DateOnly? LastUseOn { get; init; }
+
     public string RecordedBy { get; init; } = string.Empty;
 
     public DateTimeOffset RecordedAt { get; init; }
@@ -68,9 +70,11 @@ internal sealed class MeasureRow
             subscales.Add(new() { Name = MeasureWords.BamProtective, Score = protective, Concern = protective <= MeasureScoring.BamProtectiveConcernAtMost });
         }
         string? reliableChange = null;
+        string? meaningfulChange = null;
         if (baseline is { Total: { } baselineTotal } && Total is { } total)
         {
             reliableChange = MeasureScoring.ReliableChange(Instrument, baselineTotal, total, isBaseline: baseline.Id == Id);
+            meaningfulChange = MeasureScoring.MeaningfulChange(Instrument, baselineTotal, total, isBaseline: baseline.Id == Id);
         }
         return new MeasureResultDto
         {
@@ -86,7 +90,9 @@ internal sealed class MeasureRow
             Subscales = subscales,
             Flags = Flags.Length == 0 ? [] : Flags.Split(','),
             ReliableChange = reliableChange,
-            BaselineTotal = reliableChange is null ? null : baseline?.Total,
+            ClinicallyMeaningfulChange = meaningfulChange,
+            LastUseOn = LastUseOn,
+            BaselineTotal = reliableChange is null && meaningfulChange is null ? null : baseline?.Total,
             RecordedBy = RecordedBy,
             RecordedAt = RecordedAt,
         };

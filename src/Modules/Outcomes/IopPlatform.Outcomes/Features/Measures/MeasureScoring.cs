@@ -36,6 +36,9 @@ internal static class MeasureWords
     public const string AuditCHighRiskFlag = "audit_c_high_risk";
     public const string ProvisionalPtsdFlag = "provisional_ptsd";
 
+    /// <summary>PCL-5 DSM-5 cluster rule met (B ≥ 1, C ≥ 1, D ≥ 2, E ≥ 2 items rated ≥ 2), reported beside the cut-off.</summary>
+    public const string Pcl5Dsm5ClusterFlag = "pcl5_dsm5_clusters_met";
+
     public const string BamUse = "use";
     public const string BamRisk = "risk";
     public const string BamProtective = "protective";
@@ -44,6 +47,7 @@ internal static class MeasureWords
     public const string Improved = "improved";
     public const string Worsened = "worsened";
     public const string NoReliableChange = "no_reliable_change";
+    public const string NoChange = "no_change";
 
     public const string Male = "male";
     public const string Female = "female";
@@ -52,7 +56,13 @@ internal static class MeasureWords
     public static readonly IReadOnlyList<string> Sexes = [Male, Female, OtherSex];
 }
 
-internal sealed record InstrumentDefinition(string Code, string DisplayName, int ItemCount, int MaxAnswer, int? ReliableChangePoints);
+/// <param name="Code">Instrument code.</param>
+/// <param name="DisplayName">Name as printed.</param>
+/// <param name="ItemCount">Number of items.</param>
+/// <param name="MaxAnswer">Highest answer of an item (lowest is 0).</param>
+/// <param name="ReliableChangePoints">Points of reliable change (PHQ-9, GAD-7); null where none is implemented.</param>
+/// <param name="MeaningfulChangePoints">Points of the minimal clinically important difference (PCL-5), reported apart from reliable change.</param>
+internal sealed record InstrumentDefinition(string Code, string DisplayName, int ItemCount, int MaxAnswer, int? ReliableChangePoints, int? MeaningfulChangePoints = null);
 
 internal sealed record SubscaleScore(string Name, int Score, bool Concern);
 
@@ -85,13 +95,22 @@ internal static class MeasureScoring
     public const int BamRiskConcernAtLeast = 12;
     public const int BamProtectiveConcernAtMost = 12;
 
+    /// <summary>BAM item 14 (spiritual/religious support) is No = 0 or Yes = 4 (Cacciola 2013).</summary>
+    public static readonly IReadOnlyList<int> BamItem14Answers = [0, 4];
+
+    /// <summary>PCL-5 DSM-5 clusters (1-based items) and how many endorsed items each needs; an item rated ≥ 2 is endorsed.</summary>
+    public static readonly IReadOnlyList<(string Cluster, int First, int Last, int Needed)> Pcl5Clusters =
+        [("B", 1, 5, 1), ("C", 6, 7, 1), ("D", 8, 14, 2), ("E", 15, 20, 2)];
+
+    public const int Pcl5EndorsedAtLeast = 2;
+
     public static readonly IReadOnlyDictionary<string, InstrumentDefinition> Definitions = new Dictionary<string, InstrumentDefinition>(StringComparer.Ordinal)
     {
         [Instrument.Phq9] = new(Instrument.Phq9, "PHQ-9", 9, 3, 5),
         [Instrument.Gad7] = new(Instrument.Gad7, "GAD-7", 7, 3, 4),
         [Instrument.Bam] = new(Instrument.Bam, "BAM", 17, 4, null),
         [Instrument.AuditC] = new(Instrument.AuditC, "AUDIT-C", 3, 4, null),
-        [Instrument.Pcl5] = new(Instrument.Pcl5, "PCL-5", 20, 4, 10),
+        [Instrument.Pcl5] = new(Instrument.Pcl5, "PCL-5", 20, 4, null, 10),
     };
 
     /// <summary>Why these answers cannot be scored; empty when they can. Fields match the request's JSON names.</summary>
@@ -116,11 +135,27 @@ internal static class MeasureScoring
                 }
             }
         }
+        if (instrument == Instrument.Bam && errors.Count == 0)
+        {
+            ValidateBamItems(answers!, errors);
+        }
         if (instrument == Instrument.AuditC && (sex is null || !MeasureWords.Sexes.Contains(sex, StringComparer.Ordinal)))
         {
             errors.Add(new("sex", $"AUDIT-C cut-offs depend on sex: send one of {string.Join(", ", MeasureWords.Sexes)}."));
         }
         return errors;
+    }
+
+    private static void ValidateBamItems(IReadOnlyList<int> answers, List<ScoringError> errors)
+    {
+        if (answers[4] > answers[3])
+        {
+            errors.Add(new("answers[4]", $"BAM item 5 (days of heavy drinking) cannot exceed item 4 (days of any alcohol use); got {answers[4]} above {answers[3]}."));
+        }
+        if (!BamItem14Answers.Contains(answers[13]))
+        {
+            errors.Add(new("answers[13]", $"BAM item 14 is answered No = 0 or Yes = 4; got {answers[13]}."));
+        }
     }
 
     /// <summary>Scores answers that <see cref="Validate"/> accepted; anything else is a programming error.</summary>
@@ -170,7 +205,23 @@ internal static class MeasureScoring
     /// </summary>
     public static string? ReliableChange(string instrument, int baseline, int score, bool isBaseline)
     {
-        if (!Definitions.TryGetValue(instrument, out var definition) || definition.ReliableChangePoints is not { } points)
+        Definitions.TryGetValue(instrument, out var definition);
+        return Change(definition?.ReliableChangePoints, baseline, score, isBaseline, MeasureWords.NoReliableChange);
+    }
+
+    /// <summary>
+    /// Minimal clinically important change of <paramref name="score"/> against the first score (PCL-5: 10 points):
+    /// <c>improved</c>, <c>worsened</c> or <c>no_change</c>; <c>baseline</c> for the first; null where the instrument has none.
+    /// </summary>
+    public static string? MeaningfulChange(string instrument, int baseline, int score, bool isBaseline)
+    {
+        Definitions.TryGetValue(instrument, out var definition);
+        return Change(definition?.MeaningfulChangePoints, baseline, score, isBaseline, MeasureWords.NoChange);
+    }
+
+    private static string? Change(int? points, int baseline, int score, bool isBaseline, string noChange)
+    {
+        if (points is null)
         {
             return null;
         }
@@ -182,7 +233,7 @@ internal static class MeasureScoring
         var drop = baseline - score;
         return drop >= points ? MeasureWords.Improved
             : -drop >= points ? MeasureWords.Worsened
-            : MeasureWords.NoReliableChange;
+            : noChange;
     }
 
     private static MeasureScore ScorePhq9(IReadOnlyList<int> answers)
@@ -256,11 +307,16 @@ internal static class MeasureScoring
     {
         var total = answers.Sum();
         var provisional = total >= threshold;
-        return new MeasureScore(
-            Instrument.Pcl5,
-            total,
-            provisional ? MeasureWords.ProvisionalPtsd : MeasureWords.BelowThreshold,
-            [],
-            provisional ? [MeasureWords.ProvisionalPtsdFlag] : []);
+        var flags = new List<string>();
+        if (provisional)
+        {
+            flags.Add(MeasureWords.ProvisionalPtsdFlag);
+        }
+        var clustersMet = Pcl5Clusters.All(c => Enumerable.Range(c.First, c.Last - c.First + 1).Count(item => answers[item - 1] >= Pcl5EndorsedAtLeast) >= c.Needed);
+        if (clustersMet)
+        {
+            flags.Add(MeasureWords.Pcl5Dsm5ClusterFlag);
+        }
+        return new MeasureScore(Instrument.Pcl5, total, provisional ? MeasureWords.ProvisionalPtsd : MeasureWords.BelowThreshold, [], flags);
     }
 }

@@ -18,7 +18,8 @@ namespace IopPlatform.Outcomes.Features.Measures;
 /// <param name="AdministeredAt">When the patient answered; not in the future.</param>
 /// <param name="Answers">Item answers in form order.</param>
 /// <param name="Sex">AUDIT-C only: <c>male</c> (positive at 4), <c>female</c> or <c>other</c> (positive at 3).</param>
-internal sealed record SubmitMeasureBody(string? Instrument, DateTimeOffset? AdministeredAt, IReadOnlyList<int>? Answers, string? Sex);
+/// <param name="LastUseOn">BAM only, optional: the date the patient last used, as they report it; dates the use the BAM's 30-day look-back reports (sustained-abstinence milestone).</param>
+internal sealed record SubmitMeasureBody(string? Instrument, DateTimeOffset? AdministeredAt, IReadOnlyList<int>? Answers, string? Sex, DateOnly? LastUseOn = null);
 
 /// <summary>Stores and scores a measure for an enrollment.</summary>
 internal sealed record SubmitMeasureRequest(Guid EnrollmentId, SubmitMeasureBody Body) : IRequest<MeasureResultDto>, IAuditedRequest
@@ -37,6 +38,11 @@ internal sealed class SubmitMeasureValidator : AbstractValidator<SubmitMeasureRe
         RuleFor(x => x.Body.AdministeredAt).Cascade(CascadeMode.Stop).NotNull()
             .Must(at => at <= clock.GetUtcNow()).WithMessage("Administered at must not be in the future.")
             .OverridePropertyName("administeredAt");
+        RuleFor(x => x.Body.LastUseOn).Must((request, day) => request.Body.Instrument == Instrument.Bam)
+            .WithMessage("Only a BAM records the date of last use.").When(x => x.Body.LastUseOn is not null).OverridePropertyName("lastUseOn");
+        RuleFor(x => x.Body.LastUseOn).Must((request, day) => day <= DateOnly.FromDateTime(request.Body.AdministeredAt!.Value.UtcDateTime))
+            .WithMessage("The date of last use cannot be after the BAM was administered.")
+            .When(x => x.Body.LastUseOn is not null && x.Body.AdministeredAt is not null).OverridePropertyName("lastUseOn");
         RuleFor(x => x.Body).Custom((body, context) =>
         {
             foreach (var error in MeasureScoring.Validate(body.Instrument, body.Answers, body.Sex))
@@ -58,9 +64,9 @@ internal sealed class SubmitMeasureHandler(
 {
     private const string Insert = """
         INSERT INTO outcomes_measure (id, enrollment_id, patient_id, program_id, instrument, administered_at, answers, sex, total, band,
-                                      flags, bam_use, bam_risk, bam_protective, recorded_by, recorded_at)
+                                      flags, bam_use, bam_risk, bam_protective, last_use_on, recorded_by, recorded_at)
         VALUES (@Id, @EnrollmentId, @PatientId, @ProgramId, @Instrument, @AdministeredAt, @Answers, @Sex, @Total, @Band,
-                @Flags, @BamUse, @BamRisk, @BamProtective, @RecordedBy, @RecordedAt)
+                @Flags, @BamUse, @BamRisk, @BamProtective, @LastUseOn, @RecordedBy, @RecordedAt)
         """;
 
     private const string InsertAlert = """
@@ -76,7 +82,13 @@ internal sealed class SubmitMeasureHandler(
         var body = request.Body;
         var profile = await mediator.RequireProfileAsync(request.EnrollmentId, audit, cancellationToken);
         var instrument = body.Instrument!;
-        var score = MeasureScoring.Score(instrument, body.Answers!, body.Sex, settings.Pcl5Threshold);
+        var pcl5Threshold = settings.Pcl5Threshold;
+        if (instrument == Instrument.Pcl5)
+        {
+            await using var read = await db.OpenAsync(cancellationToken);
+            pcl5Threshold = (await ProgramPcl5CutOffStore.LoadAsync(read, profile.ProgramId, settings, cancellationToken)).CutOff.ProvisionalPtsdThreshold;
+        }
+        var score = MeasureScoring.Score(instrument, body.Answers!, body.Sex, pcl5Threshold);
         var now = clock.GetUtcNow();
         var row = new MeasureRow
         {
@@ -94,6 +106,7 @@ internal sealed class SubmitMeasureHandler(
             BamUse = score.Subscale(MeasureWords.BamUse),
             BamRisk = score.Subscale(MeasureWords.BamRisk),
             BamProtective = score.Subscale(MeasureWords.BamProtective),
+            LastUseOn = instrument == Instrument.Bam ? body.LastUseOn : null,
             RecordedBy = caller.ActorId,
             RecordedAt = now,
         };

@@ -38,13 +38,13 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
         """;
 
     private const string UseReports = """
-        SELECT id, administered_at AS AdministeredAt, bam_use AS BamUse FROM outcomes_measure
+        SELECT id, administered_at AS AdministeredAt, bam_use AS BamUse, last_use_on AS LastUseOn FROM outcomes_measure
         WHERE enrollment_id = @EnrollmentId AND instrument = @Bam AND bam_use >= 1
         """;
 
     private const string Scores = """
-        SELECT id, instrument, administered_at AS AdministeredAt, total FROM outcomes_measure
-        WHERE enrollment_id = @EnrollmentId AND instrument IN (@Phq9, @Gad7)
+        SELECT id, instrument, administered_at AS AdministeredAt, total, flags FROM outcomes_measure
+        WHERE enrollment_id = @EnrollmentId AND instrument IN (@Phq9, @Gad7, @Pcl5)
         """;
 
     private const string Activities = """
@@ -73,6 +73,10 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
         public int? Total { get; init; }
 
         public int? BamUse { get; init; }
+
+        public string? Flags { get; init; }
+
+        public DateOnly? LastUseOn { get; init; }
     }
 
     private sealed class CheckRow
@@ -177,9 +181,9 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
             .Select(t => new TestFact(t.Id, t.CollectedAt, t.Overall)).ToList();
         // Self-reported use: a BAM whose Use subscale (past-30-day use items) is 1 or more.
         var useReports = (await connection.QueryAsync<MeasureFactRow>(new CommandDefinition(UseReports, new { profile.EnrollmentId, Bam = Instrument.Bam }, cancellationToken: ct)))
-            .Select(m => new UseReportFact(m.Id, m.AdministeredAt, $"BAM use subscale {m.BamUse}")).ToList();
+            .Select(m => new UseReportFact(m.Id, m.AdministeredAt, $"BAM use subscale {m.BamUse}", m.LastUseOn)).ToList();
         var scores = (await connection.QueryAsync<MeasureFactRow>(new CommandDefinition(
-            Scores, new { profile.EnrollmentId, Phq9 = Instrument.Phq9, Gad7 = Instrument.Gad7 }, cancellationToken: ct))).ToList();
+            Scores, new { profile.EnrollmentId, Phq9 = Instrument.Phq9, Gad7 = Instrument.Gad7, Pcl5 = Instrument.Pcl5 }, cancellationToken: ct))).ToList();
         var latestCheckSql = $"""
             SELECT id, checked_at AS CheckedAt, housing, substance_free_income AS SubstanceFreeIncome FROM outcomes_recovery_check
             WHERE enrollment_id = @EnrollmentId ORDER BY checked_at DESC, id DESC {dialect.Limit("@One")}
@@ -190,12 +194,12 @@ internal sealed class EvaluateMilestonesHandler(IDbConnectionFactory db, ISqlDia
             .Select(a => new ActivityFact(a.Id, a.Date, a.Kind)).ToList();
 
         List<ScoreFact> Of(string instrument) =>
-            scores.Where(s => s.Instrument == instrument && s.Total is not null).Select(s => new ScoreFact(s.Id, s.AdministeredAt, s.Total!.Value)).ToList();
+            scores.Where(s => s.Instrument == instrument && s.Total is not null).Select(s => new ScoreFact(s.Id, s.AdministeredAt, s.Total!.Value, (s.Flags ?? string.Empty).Split(',').Contains(MeasureWords.SuicidalIdeationFlag))).ToList();
 
         return
         [
             MilestoneRules.SustainedAbstinence(now, profile.AdmittedAt, tests, useReports),
-            MilestoneRules.EmotionalWellbeing(Of(Instrument.Phq9), Of(Instrument.Gad7)),
+            MilestoneRules.EmotionalWellbeing(Of(Instrument.Phq9), Of(Instrument.Gad7), Of(Instrument.Pcl5)),
             MilestoneRules.Relationships(external.Relationships),
             MilestoneRules.CopingSkills(external.Coping),
             MilestoneRules.StableLiving(check is null ? null : new RecoveryCheckFact(check.Id, check.CheckedAt, check.Housing, check.SubstanceFreeIncome)),

@@ -24,10 +24,14 @@ internal sealed record MilestoneResult(int Number, string Code, bool Met, bool E
 
 internal sealed record TestFact(Guid Id, DateTimeOffset CollectedAt, string Overall);
 
-/// <summary>Self-reported substance use, e.g. a BAM with a Use subscale of 1 or more.</summary>
-internal sealed record UseReportFact(Guid Id, DateTimeOffset At, string Detail);
+/// <summary>
+/// Self-reported substance use, e.g. a BAM with a Use subscale of 1 or more, administered at <paramref name="At"/>; its
+/// use items look back 30 days unless the patient gave the date of last use (<paramref name="LastUse"/>).
+/// </summary>
+internal sealed record UseReportFact(Guid Id, DateTimeOffset At, string Detail, DateOnly? LastUse = null);
 
-internal sealed record ScoreFact(Guid Id, DateTimeOffset At, int Total);
+/// <summary>A scored measure; <paramref name="SuicidalIdeation"/> when it is a PHQ-9 with item 9 above zero.</summary>
+internal sealed record ScoreFact(Guid Id, DateTimeOffset At, int Total, bool SuicidalIdeation = false);
 
 /// <summary>A treatment-plan goal from ClinicalNotes: its id, FHIR achievement status and when that status was set.</summary>
 internal sealed record GoalFact(Guid Id, string Status, DateTimeOffset? StatusChangedAt = null);
@@ -55,6 +59,9 @@ internal sealed record ActivityFact(Guid Id, DateOnly Date, string Kind);
 internal static class MilestoneRules
 {
     public static readonly TimeSpan AbstinenceWindow = TimeSpan.FromDays(30);
+
+    /// <summary>How far a BAM's use items look back (Cacciola 2013: "in the past 30 days").</summary>
+    public static readonly TimeSpan UseLookBack = TimeSpan.FromDays(30);
     public const int AbstinenceWeeksTested = 4;
     public const int ModerateBandStartsAt = 10;
     public const int SupportActivitiesRequired = 2;
@@ -74,15 +81,9 @@ internal static class MilestoneRules
             return new(1, code, false, false, "Not met: the patient has not been admitted.", []);
         }
         var evidence = new List<Evidence>();
-        var disqualifiers = tests.Where(t => t.CollectedAt <= now && DrugTestWords.Disqualifying.Contains(t.Overall))
-            .Select(t => new Evidence("drug_test", t.Id, t.CollectedAt, $"{t.Overall} test"))
-            .Concat(useReports.Where(u => u.At <= now).Select(u => new Evidence("self_report", u.Id, u.At, u.Detail)))
-            .OrderBy(e => e.At)
-            .ToList();
-        var last = disqualifiers.LastOrDefault();
-        var streakStart = last is { At: { } at } && at > admitted ? at : admitted;
+        var (streakStart, last) = StreakStart(now, admitted, tests, useReports);
         var abstinent = now - streakStart;
-        if (last is not null && last.At > admitted)
+        if (last is not null)
         {
             evidence.Add(last with { Detail = $"Last disqualifier: {last.Detail}" });
         }
@@ -108,20 +109,63 @@ internal static class MilestoneRules
         var basis = met
             ? $"Met: {days} days without a positive-unexpected, refused, invalid or missed test or self-reported use, tested every week."
             : !longEnough
-                ? $"Not met: {days} days since {(last is not null && last.At > admitted ? "the last disqualifying result" : "admission")}; 30 are needed."
+                ? $"Not met: {days} days since {(last is not null ? "the last disqualifying result" : "admission")}; 30 are needed."
                 : $"Not met: no negative or expected-positive test in week(s) {string.Join(", ", missingWeeks)} of the last 4.";
         return new(1, code, met, false, basis, evidence);
     }
 
-    /// <summary>(2) Reliable improvement on PHQ-9 (≥ 5) or GAD-7 (≥ 4) from baseline, or every latest score below the moderate band.</summary>
-    public static MilestoneResult EmotionalWellbeing(IReadOnlyList<ScoreFact> phq9, IReadOnlyList<ScoreFact> gad7)
+    /// <summary>
+    /// When the current streak began, and the record that began it (null: admission). Events in time order: a
+    /// disqualifying test restarts the streak when collected; a self-reported last-use date restarts it at the end of
+    /// that day; a use report without one restarts it when given only if its 30-day look-back lies wholly inside the
+    /// current streak — a look-back reaching before the streak may report the very use that ended the last one.
+    /// </summary>
+    private static (DateTimeOffset Start, Evidence? By) StreakStart(DateTimeOffset now, DateTimeOffset admitted, IReadOnlyList<TestFact> tests, IReadOnlyList<UseReportFact> useReports)
+    {
+        var events = tests.Where(t => t.CollectedAt <= now && DrugTestWords.Disqualifying.Contains(t.Overall))
+            .Select(t => (At: t.CollectedAt, Window: false, Evidence: new Evidence("drug_test", t.Id, t.CollectedAt, $"{t.Overall} test")))
+            .Concat(useReports.Where(u => u.At <= now).Select(u => u.LastUse is { } day
+                ? (At: new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Window: false, Evidence: new Evidence("self_report", u.Id, u.At, $"{u.Detail}; last use {day:yyyy-MM-dd}"))
+                : (At: u.At, Window: true, Evidence: new Evidence("self_report", u.Id, u.At, u.Detail))))
+            .OrderBy(e => e.At)
+            .ToList();
+        var start = admitted;
+        Evidence? by = null;
+        foreach (var e in events)
+        {
+            var restarts = e.Window ? e.At - UseLookBack >= start : e.At > start;
+            if (restarts && e.At <= now)
+            {
+                (start, by) = (e.At, e.Evidence);
+            }
+        }
+        return (start, by);
+    }
+
+    /// <summary>
+    /// (2) Reliable improvement on PHQ-9 (≥ 5) or GAD-7 (≥ 4) from baseline, or every latest score below the moderate
+    /// band — and never while an instrument in use worsened (reliably; PCL-5 by its clinically meaningful 10 points)
+    /// or while the latest PHQ-9 has item 9 above zero (issue 18 item 2).
+    /// </summary>
+    public static MilestoneResult EmotionalWellbeing(IReadOnlyList<ScoreFact> phq9, IReadOnlyList<ScoreFact> gad7, IReadOnlyList<ScoreFact>? pcl5 = null)
     {
         ArgumentNullException.ThrowIfNull(phq9);
         ArgumentNullException.ThrowIfNull(gad7);
         const string code = MilestoneCodes.EmotionalWellbeing;
         var evidence = new List<Evidence>();
         var improved = new List<string>();
+        var worsened = new List<string>();
         var latest = new List<(string Name, int Total)>();
+        if (pcl5 is { Count: > 1 })
+        {
+            var ordered = pcl5.OrderBy(s => s.At).ThenBy(s => s.Id).ToList();
+            if (MeasureScoring.MeaningfulChange(Instrument.Pcl5, ordered[0].Total, ordered[^1].Total, isBaseline: false) == MeasureWords.Worsened)
+            {
+                worsened.Add($"clinically meaningful worsening on PCL-5 {ordered[0].Total} → {ordered[^1].Total}");
+                evidence.Add(new("measure", ordered[0].Id, ordered[0].At, $"PCL-5 baseline {ordered[0].Total}"));
+                evidence.Add(new("measure", ordered[^1].Id, ordered[^1].At, $"PCL-5 latest {ordered[^1].Total}"));
+            }
+        }
         foreach (var (instrument, name, scores) in new[] { (Instrument.Phq9, "PHQ-9", phq9), (Instrument.Gad7, "GAD-7", gad7) })
         {
             if (scores.Count == 0)
@@ -135,9 +179,14 @@ internal static class MilestoneRules
             if (last.Id != baseline.Id)
             {
                 evidence.Add(new("measure", last.Id, last.At, $"{name} latest {last.Total}"));
-                if (MeasureScoring.ReliableChange(instrument, baseline.Total, last.Total, isBaseline: false) == MeasureWords.Improved)
+                var change = MeasureScoring.ReliableChange(instrument, baseline.Total, last.Total, isBaseline: false);
+                if (change == MeasureWords.Improved)
                 {
                     improved.Add($"{name} {baseline.Total} → {last.Total}");
+                }
+                else if (change == MeasureWords.Worsened)
+                {
+                    worsened.Add($"reliable worsening on {name} {baseline.Total} → {last.Total}");
                 }
             }
             latest.Add((name, last.Total));
@@ -145,6 +194,16 @@ internal static class MilestoneRules
         if (latest.Count == 0)
         {
             return new(2, code, false, false, "Not met: no PHQ-9 or GAD-7 has been administered.", []);
+        }
+        var latestPhq9 = phq9.OrderBy(s => s.At).ThenBy(s => s.Id).LastOrDefault();
+        if (latestPhq9 is { SuicidalIdeation: true })
+        {
+            evidence.Add(new("measure", latestPhq9.Id, latestPhq9.At, "PHQ-9 item 9 above zero on the latest score"));
+            worsened.Add("the latest PHQ-9 has item 9 (thoughts of self-harm) above zero");
+        }
+        if (worsened.Count > 0)
+        {
+            return new(2, code, false, false, $"Not met: {string.Join("; ", worsened)}.", evidence);
         }
         if (improved.Count > 0)
         {

@@ -1,0 +1,149 @@
+using System.Data.Common;
+using Dapper;
+using FluentValidation;
+using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Errors;
+using IopPlatform.BuildingBlocks.Http;
+using IopPlatform.BuildingBlocks.Security;
+using IopPlatform.Enrollment.Contracts;
+using IopPlatform.Outcomes.Contracts;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace IopPlatform.Outcomes.Features.Measures;
+
+/// <summary>
+/// The PCL-5 cut-off per program (issue 18 item 5): a program serving veterans may use 31, another 33 (Bovin et al.
+/// 2016 found 31–33 optimal); without one the platform setting applies. Scores keep the cut-off they were made under.
+/// </summary>
+internal static class ProgramPcl5CutOffStore
+{
+    private const string Select = "SELECT threshold, version FROM outcomes_program_pcl5_cut_off WHERE program_id = @ProgramId";
+
+    private sealed class Row
+    {
+        public int Threshold { get; init; }
+
+        public int Version { get; init; }
+    }
+
+    /// <summary>The program's cut-off and its version (0 while the platform setting applies).</summary>
+    public static async Task<(ProgramPcl5CutOffDto CutOff, int Version)> LoadAsync(DbConnection connection, Guid programId, OutcomesSettings settings, CancellationToken ct, DbTransaction? tx = null)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Select, new { ProgramId = programId }, tx, cancellationToken: ct));
+        return row is null
+            ? (new ProgramPcl5CutOffDto { ProgramId = programId, ProvisionalPtsdThreshold = settings.Pcl5Threshold, IsDefault = true }, 0)
+            : (new ProgramPcl5CutOffDto { ProgramId = programId, ProvisionalPtsdThreshold = row.Threshold, IsDefault = false }, row.Version);
+    }
+}
+
+internal sealed record GetProgramPcl5CutOffQuery(Guid ProgramId) : IRequest<(ProgramPcl5CutOffDto CutOff, int Version)>;
+
+internal sealed class GetProgramPcl5CutOffHandler(IDbConnectionFactory db, IMediator mediator, OutcomesSettings settings)
+    : IRequestHandler<GetProgramPcl5CutOffQuery, (ProgramPcl5CutOffDto CutOff, int Version)>
+{
+    public async Task<(ProgramPcl5CutOffDto CutOff, int Version)> Handle(GetProgramPcl5CutOffQuery request, CancellationToken cancellationToken)
+    {
+        _ = await mediator.Send(new GetProgramQuery(request.ProgramId), cancellationToken) ?? throw new NotFoundException("Program", request.ProgramId);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await ProgramPcl5CutOffStore.LoadAsync(connection, request.ProgramId, settings, cancellationToken);
+    }
+}
+
+/// <summary>A program's PCL-5 cut-off.</summary>
+/// <param name="ProvisionalPtsdThreshold">PCL-5 total at or above which PTSD is provisional: 31 to 33.</param>
+internal sealed record SetProgramPcl5CutOffBody(int? ProvisionalPtsdThreshold);
+
+internal sealed record SetProgramPcl5CutOffRequest(Guid ProgramId, int ExpectedVersion, SetProgramPcl5CutOffBody Body) : IRequest<(ProgramPcl5CutOffDto CutOff, int Version)>;
+
+internal sealed class SetProgramPcl5CutOffValidator : AbstractValidator<SetProgramPcl5CutOffRequest>
+{
+    public SetProgramPcl5CutOffValidator() =>
+        RuleFor(x => x.Body.ProvisionalPtsdThreshold).NotNull().InclusiveBetween(MeasureScoring.MinPcl5Threshold, MeasureScoring.MaxPcl5Threshold)
+            .OverridePropertyName("provisionalPtsdThreshold");
+}
+
+internal sealed class SetProgramPcl5CutOffHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, ICurrentCaller caller, OutcomesSettings settings)
+    : IRequestHandler<SetProgramPcl5CutOffRequest, (ProgramPcl5CutOffDto CutOff, int Version)>
+{
+    private const string Insert = """
+        INSERT INTO outcomes_program_pcl5_cut_off (program_id, threshold, updated_by, updated_at, version)
+        VALUES (@ProgramId, @Threshold, @UpdatedBy, @UpdatedAt, 1)
+        """;
+
+    private const string Update = """
+        UPDATE outcomes_program_pcl5_cut_off SET threshold = @Threshold, updated_by = @UpdatedBy, updated_at = @UpdatedAt, version = version + 1
+        WHERE program_id = @ProgramId AND version = @ExpectedVersion
+        """;
+
+    public async Task<(ProgramPcl5CutOffDto CutOff, int Version)> Handle(SetProgramPcl5CutOffRequest request, CancellationToken cancellationToken)
+    {
+        _ = await mediator.Send(new GetProgramQuery(request.ProgramId), cancellationToken) ?? throw new NotFoundException("Program", request.ProgramId);
+        var stale = new PreconditionFailedException($"The PCL-5 cut-off of program '{request.ProgramId}' changed since version {request.ExpectedVersion}; read it again.");
+        var args = new { request.ProgramId, request.ExpectedVersion, Threshold = request.Body.ProvisionalPtsdThreshold!.Value, UpdatedBy = caller.ActorId, UpdatedAt = clock.GetUtcNow() };
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (_, current) = await ProgramPcl5CutOffStore.LoadAsync(connection, request.ProgramId, settings, cancellationToken, transaction);
+        if (current != request.ExpectedVersion)
+        {
+            throw stale;
+        }
+        try
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(current == 0 ? Insert : Update, args, transaction, cancellationToken: cancellationToken));
+            if (changed == 0)
+            {
+                throw stale;
+            }
+        }
+        catch (DbException) when (current == 0)
+        {
+            // Another writer created the row first (primary key): its change wins.
+            throw stale;
+        }
+        var result = await ProgramPcl5CutOffStore.LoadAsync(connection, request.ProgramId, settings, cancellationToken, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}
+
+internal static class GetProgramPcl5CutOffEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/programs/{programId:guid}/pcl5-cut-off", async (Guid programId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+            {
+                var (cutOff, version) = await mediator.Send(new GetProgramPcl5CutOffQuery(programId), ct);
+                ETag.Set(response, version);
+                return TypedResults.Ok(cutOff);
+            })
+            .RequireRoles(Roles.Staff)
+            .WithName("GetProgramPcl5CutOff")
+            .WithSummary("Get a program's PCL-5 cut-off")
+            .WithDescription("The PCL-5 total at or above which a score is provisional PTSD for this program's patients; the platform setting (ETag \"0\") until the program sets its own.")
+            .Produces<ProgramPcl5CutOffDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
+
+internal static class SetProgramPcl5CutOffEndpoint
+{
+    public static void Map(IEndpointRouteBuilder group) =>
+        group.MapPut("/programs/{programId:guid}/pcl5-cut-off", async (Guid programId, SetProgramPcl5CutOffBody body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+            {
+                var expected = ETag.RequireIfMatch(request);
+                var (cutOff, version) = await mediator.Send(new SetProgramPcl5CutOffRequest(programId, expected, body), ct);
+                ETag.Set(response, version);
+                return TypedResults.Ok(cutOff);
+            })
+            .RequireRoles(OutcomesRoles.ProgramConfigurers)
+            .WithName("SetProgramPcl5CutOff")
+            .WithSummary("Set a program's PCL-5 cut-off")
+            .WithDescription("Sets the program's PCL-5 provisional-PTSD cut-off (31–33). Later PCL-5 scores of its patients use it; earlier scores keep theirs. Needs If-Match (\"0\" while the platform setting applies).")
+            .Accepts<SetProgramPcl5CutOffBody>("application/json")
+            .Produces<ProgramPcl5CutOffDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+}
