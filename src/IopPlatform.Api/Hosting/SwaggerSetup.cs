@@ -66,6 +66,8 @@ internal static class SwaggerSetup
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             o.OperationFilter<StandardProblemResponses>();
             o.OperationFilter<IdempotencyKeyHeaderFilter>();
+            o.OperationFilter<OpenApiHttpHeaders>();
+            o.OperationFilter<OpenApiRequiredRoles>();
             o.SchemaFilter<OpenApiValidatorBounds>();
             o.SchemaFilter<OpenApiBoundsDefaults>();
             o.DocumentFilter<OpenApiRateLimitHeaders>();
