@@ -39,6 +39,8 @@ internal sealed class OpenApiExamples : IDocumentFilter
     // Property-name hints (lower-case fragments, first match wins) so strings read like the domain, not "string".
     private static readonly (string Fragment, string Value)[] NameHints =
     [
+        // Before "levelofcare": a levelOfCareDifferenceReason is prose, not a code.
+        ("reason", "Transportation problems this week"),
         ("timezone", "America/Chicago"),
         ("language", "en"),
         ("levelofcare", "asam-3:2.1"),
@@ -62,7 +64,6 @@ internal sealed class OpenApiExamples : IDocumentFilter
         ("zip", "60601"),
         ("address", "100 Main St"),
         ("street", "100 Main St"),
-        ("reason", "Transportation problems this week"),
         ("note", "Attended group and engaged well."),
         ("text", "Attended group and engaged well."),
         ("comment", "Attended group and engaged well."),
@@ -164,7 +165,8 @@ internal sealed class OpenApiExamples : IDocumentFilter
         {
             return;
         }
-        if (s.Examples is not { Count: > 0 } && Leaf(s, name) is { } example)
+        // A nullable reference (allOf: [$ref]) takes the referenced schema's example, not one guessed from its type.
+        if (s.Examples is not { Count: > 0 } && s.AllOf is not { Count: > 0 } && Leaf(s, name) is { } example)
         {
             // Written as the schema's `example` in an OpenAPI 3.0 document.
             s.Examples = [example];
@@ -365,6 +367,10 @@ internal sealed class OpenApiExamples : IDocumentFilter
             if (s.Examples is { Count: > 0 } examples && examples[0] is { } example)
             {
                 return example.DeepClone();
+            }
+            if (s.AllOf is [var only])
+            {
+                return Build(only, direction, name, path, depth + 1);
             }
             if (s.AllOf is { Count: > 0 } allOf)
             {
