@@ -11,9 +11,7 @@ internal static class JsonSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        // Unknown members are refused (400), as every body schema states with additionalProperties: false: a misspelt
-        // optional member must not be dropped silently.
-        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
     }
 
     public static void AddJson(this WebApplicationBuilder builder)

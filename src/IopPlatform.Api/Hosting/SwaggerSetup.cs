@@ -77,6 +77,7 @@ internal static class SwaggerSetup
             o.DocumentFilter<OpenApiRateLimitHeaders>();
             o.DocumentFilter<OpenApiBoundsDefaults>();
             o.DocumentFilter<OpenApiTagDescriptions>();
+            o.DocumentFilter<OpenApiRequestExamples>();
             // Last: examples are derived from the final bounds and patterns.
             o.DocumentFilter<OpenApiExamples>();
         });
