@@ -56,6 +56,7 @@ internal static class AuthSetup
                     IssuerSigningKey = string.IsNullOrWhiteSpace(signingKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)),
                 };
             });
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RoleProblemResponses>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Default).RequireAuthenticatedUser().Build());
     }

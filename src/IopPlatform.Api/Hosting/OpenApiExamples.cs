@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using IopPlatform.BuildingBlocks.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -37,6 +39,8 @@ internal sealed class OpenApiExamples : IDocumentFilter
     // Property-name hints (lower-case fragments, first match wins) so strings read like the domain, not "string".
     private static readonly (string Fragment, string Value)[] NameHints =
     [
+        // Before "levelofcare": a levelOfCareDifferenceReason is prose, not a code.
+        ("reason", "Transportation problems this week"),
         ("timezone", "America/Chicago"),
         ("language", "en"),
         ("levelofcare", "asam-3:2.1"),
@@ -60,7 +64,6 @@ internal sealed class OpenApiExamples : IDocumentFilter
         ("zip", "60601"),
         ("address", "100 Main St"),
         ("street", "100 Main St"),
-        ("reason", "Transportation problems this week"),
         ("note", "Attended group and engaged well."),
         ("text", "Attended group and engaged well."),
         ("comment", "Attended group and engaged well."),
@@ -76,24 +79,8 @@ internal sealed class OpenApiExamples : IDocumentFilter
         "asam-3:2.1", "F32.1", "MRN-004217", "en", "en-US", "America/Chicago", Time, "standard", "example",
     ];
 
-    // The type links ASP.NET Core writes for these statuses (ProblemDetailsDefaults).
-    private static readonly Dictionary<int, string> ProblemTypes = new()
-    {
-        [400] = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        [401] = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-        [403] = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-        [404] = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-        [405] = "https://tools.ietf.org/html/rfc9110#section-15.5.6",
-        [409] = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
-        [412] = "https://tools.ietf.org/html/rfc9110#section-15.5.13",
-        [413] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-        [415] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-        [422] = "https://tools.ietf.org/html/rfc9110#section-15.5.21",
-        [428] = "https://tools.ietf.org/html/rfc6585#section-3",
-        [429] = "https://tools.ietf.org/html/rfc6585#section-4",
-        [500] = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
-        [503] = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-    };
+    /// <summary>The shape of the traceId the server writes: the W3C trace id of the request (32 hex digits).</summary>
+    public const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
@@ -134,12 +121,12 @@ internal sealed class OpenApiExamples : IDocumentFilter
         {
             return null;
         }
-        // "4XX" ranges are documented as a 404 (the common case); other ranges keep their first status.
-        var code = status.EndsWith("XX", StringComparison.OrdinalIgnoreCase)
-            ? (status[0] == '4' ? 404 : (status[0] - '0') * 100)
-            : int.Parse(status, CultureInfo.InvariantCulture);
+        var code = int.Parse(status, CultureInfo.InvariantCulture);
         var title = ReasonPhrases.GetReasonPhrase(code);
-        if (ProblemTypes.TryGetValue(code, out var type))
+        // The type link exactly as the server's ProblemDetails customisation writes it for this status.
+        var written = new ProblemDetailsContext { HttpContext = new DefaultHttpContext(), ProblemDetails = new ProblemDetails { Status = code } };
+        ProblemDetailsExceptionHandler.Customize(written);
+        if (written.ProblemDetails.Type is { } type)
         {
             Set(problem, "type", type);
         }
@@ -158,7 +145,7 @@ internal sealed class OpenApiExamples : IDocumentFilter
         }
         if (builder.AllowsExtraMembers(schema))
         {
-            problem["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            problem["traceId"] = TraceId;
         }
         return problem;
     }
@@ -178,7 +165,8 @@ internal sealed class OpenApiExamples : IDocumentFilter
         {
             return;
         }
-        if (s.Examples is not { Count: > 0 } && Leaf(s, name) is { } example)
+        // A nullable reference (allOf: [$ref]) takes the referenced schema's example, not one guessed from its type.
+        if (s.Examples is not { Count: > 0 } && s.AllOf is not { Count: > 0 } && Leaf(s, name) is { } example)
         {
             // Written as the schema's `example` in an OpenAPI 3.0 document.
             s.Examples = [example];
@@ -379,6 +367,10 @@ internal sealed class OpenApiExamples : IDocumentFilter
             if (s.Examples is { Count: > 0 } examples && examples[0] is { } example)
             {
                 return example.DeepClone();
+            }
+            if (s.AllOf is [var only])
+            {
+                return Build(only, direction, name, path, depth + 1);
             }
             if (s.AllOf is { Count: > 0 } allOf)
             {

@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using FluentValidation;
 using FluentValidation.Validators;
+using IopPlatform.BuildingBlocks.Messaging;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace IopPlatform.Api.Hosting;
 
 /// <summary>
-/// Copies the limits a request's FluentValidation validator enforces (lengths, ranges, patterns, e-mail) into the
-/// schema of that request type, so the document states the rules the API applies instead of a second, drifting copy.
+/// Copies the limits a request's FluentValidation validator enforces (lengths, ranges, patterns, e-mail, vocabularies
+/// as enums, NotNull/NotEmpty as <c>required</c> and not nullable) into the schema of that request type, so the document states the rules the API applies instead of a second, drifting copy.
 /// Works for every validated body and every <c>[AsParameters]</c> query type without per-endpoint work.
 /// </summary>
 internal sealed class OpenApiValidatorBounds(IServiceScopeFactory scopes) : ISchemaFilter
@@ -27,9 +29,20 @@ internal sealed class OpenApiValidatorBounds(IServiceScopeFactory scopes) : ISch
         {
             foreach (var (name, property) in properties)
             {
+                var rules = Components(context.Type, name).ToList();
                 if (property is OpenApiSchema inline)
                 {
-                    ApplyRules(inline, Components(context.Type, name));
+                    ApplyRules(inline, rules);
+                }
+                // An unconditional NotNull/NotEmpty: the member must be sent, and null is refused.
+                if (rules.Any(r => !r.ForEach && !r.Conditional && r.Validator is INotNullValidator or INotEmptyValidator))
+                {
+                    target.Required ??= new HashSet<string>(StringComparer.Ordinal);
+                    target.Required.Add(name);
+                    if (property is OpenApiSchema { Type: { } type } nonNull)
+                    {
+                        nonNull.Type = type & ~JsonSchemaType.Null;
+                    }
                 }
             }
         }
@@ -40,7 +53,7 @@ internal sealed class OpenApiValidatorBounds(IServiceScopeFactory scopes) : ISch
         }
     }
 
-    private IEnumerable<(IPropertyValidator Validator, bool ForEach)> Components(Type type, string property)
+    private IEnumerable<(IPropertyValidator Validator, bool ForEach, bool Conditional)> Components(Type type, string property)
     {
         foreach (var descriptor in Descriptors(type))
         {
@@ -50,7 +63,7 @@ internal sealed class OpenApiValidatorBounds(IServiceScopeFactory scopes) : ISch
                 var forEach = rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>));
                 foreach (var component in rule.Components)
                 {
-                    yield return (component.Validator, forEach);
+                    yield return (component.Validator, forEach, component.HasCondition || component.HasAsyncCondition);
                 }
             }
         }
@@ -67,9 +80,9 @@ internal sealed class OpenApiValidatorBounds(IServiceScopeFactory scopes) : ISch
         return validators?.Select(v => v.CreateDescriptor()).ToArray() ?? [];
     });
 
-    private static void ApplyRules(OpenApiSchema schema, IEnumerable<(IPropertyValidator Validator, bool ForEach)> components)
+    private static void ApplyRules(OpenApiSchema schema, IEnumerable<(IPropertyValidator Validator, bool ForEach, bool Conditional)> components)
     {
-        foreach (var (validator, forEach) in components)
+        foreach (var (validator, forEach, _) in components)
         {
             var target = schema;
             if (forEach)
@@ -113,6 +126,9 @@ internal sealed class OpenApiValidatorBounds(IServiceScopeFactory scopes) : ISch
                     break;
                 case IEmailValidator:
                     target.Format ??= "email";
+                    break;
+                case IOneOfValidator oneOf when target.Type?.HasFlag(JsonSchemaType.String) == true:
+                    target.Enum = [.. oneOf.Values.Select(v => (JsonNode)JsonValue.Create(v))];
                     break;
                 default:
                     break;

@@ -41,6 +41,8 @@ internal static class SwaggerSetup
                 o.IncludeXmlComments(xml);
             }
             o.CustomSchemaIds(SchemaId);
+            // A nullable enum or object member is `allOf: [$ref]` with `nullable: true` (a bare $ref cannot say null).
+            o.UseAllOfToExtendReferenceSchemas();
             // TimeOnly travels as "18:00:00": an RFC 3339 partial-time. JSON Schema's format "time" demands a UTC
             // offset, which the API neither sends nor accepts, so the shape is stated as a pattern instead.
             o.MapType<TimeOnly>(() => TimeOfDaySchema(JsonSchemaType.String));
@@ -66,11 +68,16 @@ internal static class SwaggerSetup
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             o.OperationFilter<StandardProblemResponses>();
             o.OperationFilter<IdempotencyKeyHeaderFilter>();
+            o.OperationFilter<OpenApiHttpHeaders>();
+            o.OperationFilter<OpenApiRequiredRoles>();
+            o.OperationFilter<OpenApiDescriptions>();
             o.SchemaFilter<OpenApiValidatorBounds>();
             o.SchemaFilter<OpenApiBoundsDefaults>();
+            o.DocumentFilter<OpenApiNullableReferences>();
             o.DocumentFilter<OpenApiRateLimitHeaders>();
             o.DocumentFilter<OpenApiBoundsDefaults>();
             o.DocumentFilter<OpenApiTagDescriptions>();
+            o.DocumentFilter<OpenApiRequestExamples>();
             // Last: examples are derived from the final bounds and patterns.
             o.DocumentFilter<OpenApiExamples>();
         });

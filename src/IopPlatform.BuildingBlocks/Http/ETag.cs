@@ -32,3 +32,9 @@ public static class ETag
         return version;
     }
 }
+
+/// <summary>
+/// Endpoint metadata for a create-or-replace: If-Match is left out to create and required (428) once the resource
+/// exists, so the OpenAPI document declares the header as optional.
+/// </summary>
+public sealed class IfMatchWhenExistingMetadata;

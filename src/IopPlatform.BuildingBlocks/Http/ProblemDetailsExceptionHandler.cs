@@ -33,7 +33,7 @@ public sealed class ProblemDetailsExceptionHandler : IExceptionHandler
             },
             ApiException api => WithExtensions(new ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Message }, api),
             BadHttpRequestException bad => BadRequest(bad),
-            JsonException json => new ProblemDetails { Status = 400, Title = "Malformed JSON", Detail = json.Message },
+            JsonException json => new ProblemDetails { Status = 400, Title = "Malformed JSON", Detail = JsonDetail(json) },
             // PostgreSQL text cannot hold U+0000; the statement failed, so nothing changed.
             Npgsql.PostgresException { SqlState: "22021" } => new ProblemDetails { Status = 400, Title = "Bad request", Detail = "Text must not contain the NUL character (U+0000)." },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
@@ -95,9 +95,13 @@ public sealed class ProblemDetailsExceptionHandler : IExceptionHandler
             _ => "Bad request",
         };
         // Kestrel and the endpoint binder speak of our parameter names, never of data: safe to return.
-        var detail = exception.InnerException is JsonException json ? $"{exception.Message} {json.Message}" : exception.Message;
+        var detail = exception.InnerException is JsonException json ? JsonDetail(json) : exception.Message;
         return new ProblemDetails { Status = status, Title = title, Detail = detail };
     }
+
+    /// <summary>A JsonException's message names internal types: only where in the body reading failed is passed on.</summary>
+    private static string JsonDetail(JsonException json) =>
+        $"The body does not fit this request{(string.IsNullOrEmpty(json.Path) ? "" : $" at '{json.Path}'")}: malformed JSON, a value of the wrong type, or a member the request does not have.";
 
     private static ProblemDetails WithExtensions(ProblemDetails problem, ApiException exception)
     {

@@ -245,7 +245,8 @@ internal static class RelapsePreventionPlansEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .WithMetadata(new IfMatchWhenExistingMetadata());
 
         group.MapGet("/enrollments/{enrollmentId:guid}/relapse-prevention-plan", async (Guid enrollmentId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
             {

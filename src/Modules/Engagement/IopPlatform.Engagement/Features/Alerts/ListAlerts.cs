@@ -9,6 +9,7 @@ using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 
@@ -36,9 +37,9 @@ internal sealed class ListAlertsValidator : AbstractValidator<ListAlertsRequest>
 
     public ListAlertsValidator()
     {
-        RuleFor(x => x.Status).Must(s => Statuses.Contains(s)).When(x => x.Status is not null).WithMessage($"Status must be one of: {string.Join(", ", Statuses)}.");
-        RuleFor(x => x.Severity).Must(s => Severities.Contains(s)).When(x => x.Severity is not null).WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
-        RuleFor(x => x.Rule).Must(r => Rules.Contains(r)).When(x => x.Rule is not null).WithMessage($"Rule must be one of: {string.Join(", ", Rules)}.");
+        RuleFor(x => x.Status).IsOneOf(Statuses).When(x => x.Status is not null).WithMessage($"Status must be one of: {string.Join(", ", Statuses)}.");
+        RuleFor(x => x.Severity).IsOneOf(Severities).When(x => x.Severity is not null).WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
+        RuleFor(x => x.Rule).IsOneOf(Rules).When(x => x.Rule is not null).WithMessage($"Rule must be one of: {string.Join(", ", Rules)}.");
         RuleFor(x => x.Limit).InclusiveBetween(1, Cursor.MaxLimit);
     }
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using IopPlatform.BuildingBlocks.Data;
+using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Features.Programs;
 using IopPlatform.Enrollment.Infrastructure;
@@ -76,7 +77,7 @@ internal sealed class ScreenEnrollmentValidator : AbstractValidator<ScreenEnroll
         RuleFor(x => x.DiagnosisCodes).Must(c => c!.Count <= 20 && c.Distinct(StringComparer.Ordinal).Count() == c.Count)
             .WithMessage("At most 20 diagnosis codes, without repeats.").When(x => x.DiagnosisCodes is not null);
         RuleForEach(x => x.DiagnosisCodes).Matches(ScreeningCodes.Icd10Pattern).WithMessage("'{PropertyValue}' is not an ICD-10 code (e.g. F32.1, F41.1).");
-        RuleForEach(x => x.ExpectedPositiveAnalytes).Must(ScreeningCodes.Analytes.Contains)
+        RuleForEach(x => x.ExpectedPositiveAnalytes).IsOneOf(ScreeningCodes.Analytes.Order(StringComparer.Ordinal))
             .WithMessage(_ => $"'{{PropertyValue}}' is not a known analyte; use one of {string.Join(", ", ScreeningCodes.Analytes.Order(StringComparer.Ordinal))}.");
         RuleFor(x => x.AgeGroup).IsInEnum();
         RuleFor(x => x.Reason).MaximumLength(1000);

@@ -8,6 +8,7 @@ using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Integration.Features.ApiClients;
 
@@ -28,9 +29,9 @@ internal sealed class CreateApiClientValidator : AbstractValidator<CreateApiClie
         RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
         RuleFor(x => x.Roles).NotEmpty();
         RuleForEach(x => x.Roles)
-            .Must(role => Roles.All.Contains(role, StringComparer.Ordinal))
+            .IsOneOf(Roles.All)
             .WithMessage($"'{{PropertyValue}}' is not a role; use one of: {string.Join(", ", Roles.All)}.");
-        RuleFor(x => x.Kind).Must(k => ApiClientKinds.All.Contains(k!, StringComparer.Ordinal))
+        RuleFor(x => x.Kind).IsOneOf(ApiClientKinds.All)
             .WithMessage($"Kind must be one of: {string.Join(", ", ApiClientKinds.All)}.").When(x => x.Kind is not null);
         RuleFor(x => x.Roles).Must(r => r.All(role => role == Roles.Partner))
             .WithMessage("A partner API client holds only the partner role; staff roles need kind 'internal_system' (one of the organisation's own systems).")

@@ -11,6 +11,7 @@ using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Integration.Features.Webhooks;
 
@@ -84,7 +85,7 @@ internal sealed class CreateSubscriptionValidator : AbstractValidator<CreateSubs
                 }
             });
         RuleFor(x => x.Events).NotEmpty();
-        RuleForEach(x => x.Events).Cascade(CascadeMode.Stop).NotNull().Must(e => WebhookEventTypes.Category.ContainsKey(e))
+        RuleForEach(x => x.Events).Cascade(CascadeMode.Stop).NotNull().IsOneOf(WebhookEventTypes.Category.Keys)
             .WithMessage($"'{{PropertyValue}}' is not an event type; use: {string.Join(", ", WebhookEventTypes.All)}.");
     }
 }

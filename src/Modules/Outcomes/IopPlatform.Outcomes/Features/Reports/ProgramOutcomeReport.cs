@@ -268,8 +268,7 @@ internal static class GetProgramOutcomeReportEndpoint
             .WithName("GetProgramOutcomeReport")
             .WithSummary("A program's outcome report")
             .WithDescription("Over the enrollments admitted between 'from' and 'to' (admission dates, inclusive, both optional): admitted, active, completed, dropped out, retention at day 30/60/90, median length of stay of completers and dropouts, mean attended hours per week, share with 30 days of abstinence (milestone 1) and share with reliable improvement on PHQ-9/GAD-7 — for the program, by site and by admission month. JSON, or CSV (one row per group) with Accept: text/csv.")
-            .Produces<ProgramOutcomeReportDto>()
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .Produces<ProgramOutcomeReportDto>(StatusCodes.Status200OK, "application/json", "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -11,6 +11,7 @@ using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Scheduling.Features.Appointments;
 
@@ -61,7 +62,7 @@ internal sealed class CreateAppointmentValidator : AbstractValidator<CreateAppoi
 {
     public CreateAppointmentValidator()
     {
-        RuleFor(x => x.Kind).NotEmpty().Must(k => AppointmentKinds.All.Contains(k))
+        RuleFor(x => x.Kind).NotEmpty().IsOneOf(AppointmentKinds.All)
             .WithMessage(x => $"'{x.Kind}' is not an appointment kind; use one of {string.Join(", ", AppointmentKinds.All)}.");
         RuleFor(x => x.ClinicianId).NotEmpty().MaximumLength(100);
         RuleFor(x => x.EnrollmentId).NotEmpty();

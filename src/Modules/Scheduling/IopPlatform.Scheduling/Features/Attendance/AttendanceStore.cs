@@ -4,6 +4,7 @@ using FluentValidation;
 using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Outbox;
+using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
 
@@ -68,7 +69,7 @@ internal sealed class AttendanceItemValidator : AbstractValidator<AttendanceItem
     public AttendanceItemValidator()
     {
         RuleFor(x => x.EnrollmentId).NotEmpty();
-        RuleFor(x => x.Status).NotEmpty().Must(s => AttendanceStatus.All.Contains(s))
+        RuleFor(x => x.Status).NotEmpty().IsOneOf(AttendanceStatus.All)
             .WithMessage(x => $"'{x.Status}' is not an attendance status; use one of {string.Join(", ", AttendanceStatus.All)}.");
         RuleFor(x => x.Minutes).GreaterThanOrEqualTo(0);
         RuleFor(x => x.CheckOutAt).Must((x, o) => o is null || x.CheckInAt is null || o > x.CheckInAt).WithMessage("Check-out must be after check-in.");

@@ -10,6 +10,7 @@ using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Scheduling.Features.Groups;
 
@@ -47,7 +48,7 @@ internal sealed class CreateGroupValidator : AbstractValidator<CreateGroupReques
         RuleFor(x => x.SiteId).NotEmpty();
         RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
         RuleFor(x => x.Track).MaximumLength(100);
-        RuleFor(x => x.SessionKind).NotEmpty().Must(k => SessionKinds.All.Contains(k))
+        RuleFor(x => x.SessionKind).NotEmpty().IsOneOf(SessionKinds.All)
             .WithMessage(x => $"'{x.SessionKind}' is not a session kind; use one of {string.Join(", ", SessionKinds.All)}.");
         RuleFor(x => x.Capacity).GreaterThanOrEqualTo(1).LessThanOrEqualTo(500);
         RuleForEach(x => x.FacilitatorIds).NotEmpty().MaximumLength(100);
