@@ -14,44 +14,6 @@ using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Outcomes.Features.Measures;
 
-/// <summary>
-/// The PCL-5 cut-off per program (issue 18 item 5): a program serving veterans may use 31, another 33 (Bovin et al.
-/// 2016 found 31–33 optimal); without one the platform setting applies. Scores keep the cut-off they were made under.
-/// </summary>
-internal static class ProgramPcl5CutOffStore
-{
-    private const string Select = "SELECT threshold, version FROM outcomes_program_pcl5_cut_off WHERE program_id = @ProgramId";
-
-    private sealed class Row
-    {
-        public int Threshold { get; init; }
-
-        public int Version { get; init; }
-    }
-
-    /// <summary>The program's cut-off and its version (0 while the platform setting applies).</summary>
-    public static async Task<(ProgramPcl5CutOffDto CutOff, int Version)> LoadAsync(DbConnection connection, Guid programId, OutcomesSettings settings, CancellationToken ct, DbTransaction? tx = null)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Select, new { ProgramId = programId }, tx, cancellationToken: ct));
-        return row is null
-            ? (new ProgramPcl5CutOffDto { ProgramId = programId, ProvisionalPtsdThreshold = settings.Pcl5Threshold, IsDefault = true }, 0)
-            : (new ProgramPcl5CutOffDto { ProgramId = programId, ProvisionalPtsdThreshold = row.Threshold, IsDefault = false }, row.Version);
-    }
-}
-
-internal sealed record GetProgramPcl5CutOffQuery(Guid ProgramId) : IRequest<(ProgramPcl5CutOffDto CutOff, int Version)>;
-
-internal sealed class GetProgramPcl5CutOffHandler(IDbConnectionFactory db, IMediator mediator, OutcomesSettings settings)
-    : IRequestHandler<GetProgramPcl5CutOffQuery, (ProgramPcl5CutOffDto CutOff, int Version)>
-{
-    public async Task<(ProgramPcl5CutOffDto CutOff, int Version)> Handle(GetProgramPcl5CutOffQuery request, CancellationToken cancellationToken)
-    {
-        _ = await mediator.Send(new GetProgramQuery(request.ProgramId), cancellationToken) ?? throw new NotFoundException("Program", request.ProgramId);
-        await using var connection = await db.OpenAsync(cancellationToken);
-        return await ProgramPcl5CutOffStore.LoadAsync(connection, request.ProgramId, settings, cancellationToken);
-    }
-}
-
 /// <summary>A program's PCL-5 cut-off.</summary>
 /// <param name="ProvisionalPtsdThreshold">PCL-5 total at or above which PTSD is provisional: 31 to 33.</param>
 internal sealed record SetProgramPcl5CutOffBody(int? ProvisionalPtsdThreshold);
@@ -107,23 +69,6 @@ internal sealed class SetProgramPcl5CutOffHandler(IDbConnectionFactory db, IMedi
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
-}
-
-internal static class GetProgramPcl5CutOffEndpoint
-{
-    public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/programs/{programId:guid}/pcl5-cut-off", async (Guid programId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
-            {
-                var (cutOff, version) = await mediator.Send(new GetProgramPcl5CutOffQuery(programId), ct);
-                ETag.Set(response, version);
-                return TypedResults.Ok(cutOff);
-            })
-            .RequireRoles(Roles.Staff)
-            .WithName("GetProgramPcl5CutOff")
-            .WithSummary("Get a program's PCL-5 cut-off")
-            .WithDescription("The PCL-5 total at or above which a score is provisional PTSD for this program's patients; the platform setting (ETag \"0\") until the program sets its own.")
-            .Produces<ProgramPcl5CutOffDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
 }
 
 internal static class SetProgramPcl5CutOffEndpoint
