@@ -1,6 +1,5 @@
 using IopPlatform.Api.Hosting;
 using IopPlatform.Api.Hosting.DemoSeed;
-using IopPlatform.BuildingBlocks.Data;
 
 if (args.Contains(DemoSeedCommand.Argument, StringComparer.Ordinal))
 {
@@ -9,14 +8,15 @@ if (args.Contains(DemoSeedCommand.Argument, StringComparer.Ordinal))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+AppFolderSettings.Apply(builder, AppContext.BaseDirectory);
 builder.AddIopPlatform();
 
 var app = builder.Build();
 
-if (args.Contains("--migrate", StringComparer.Ordinal))
+if (args.Contains(MigrateCommand.Argument, StringComparer.Ordinal))
 {
     // Production runs migrations as a separate deployment step, then exits.
-    app.Services.GetRequiredService<DatabaseMigrator>().MigrateAll();
+    await MigrateCommand.RunAsync(app.Services, CancellationToken.None);
     app.Logger.LogInformation("Database migrated.");
     return 0;
 }

@@ -137,6 +137,30 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
     }
 
     [Fact]
+    public async Task A_note_awaiting_cosignature_is_frozen_by_the_database_from_the_authors_signature()
+    {
+        var s = await AttendedSession(("Ida", "Frozen", "present"));
+        var trainee = await Clinician("clin-frozen", requiresCosign: true, credentials: "CADC-T");
+        var supervisor = await Clinician("sup-frozen", Roles.Supervisor, credentials: "LCSW-S");
+        var note = await Draft(trainee, s.Members[0].EnrollmentId, s.Session.Id);
+        var url = $"/api/v1/notes/{note.Id}";
+        var pending = await (await Send(trainee, HttpMethod.Post, $"{url}/sign", null, 1)).Read<NoteDto>();
+        Assert.Equal(("pending_cosign", false), (pending.Status, pending.Locked));
+        var before = await Scalar<string>("SELECT sections FROM clinical_notes_note WHERE id = @Id", new { note.Id });
+
+        await Assert.ThrowsAnyAsync<DbException>(() => Execute("UPDATE clinical_notes_note SET sections = 'tampered' WHERE id = @Id", new { note.Id }));
+        await Assert.ThrowsAnyAsync<DbException>(() => Execute("UPDATE clinical_notes_note SET status = 'draft' WHERE id = @Id", new { note.Id }));
+        await Assert.ThrowsAnyAsync<DbException>(() => Execute("UPDATE clinical_notes_note SET status = 'cosigned', author_name = 'Someone else' WHERE id = @Id", new { note.Id }));
+        await Assert.ThrowsAnyAsync<DbException>(() => Execute("DELETE FROM clinical_notes_note WHERE id = @Id", new { note.Id }));
+        Assert.Equal(before, await Scalar<string>("SELECT sections FROM clinical_notes_note WHERE id = @Id", new { note.Id }));
+
+        // The co-signature is the one change left, and it only adds to the note.
+        var cosigned = await (await Send(supervisor, HttpMethod.Post, $"{url}/cosign", null, pending.Version)).Read<NoteDto>();
+        Assert.Equal(("cosigned", true, "sup-frozen"), (cosigned.Status, cosigned.Locked, cosigned.CosignedBy));
+        Assert.Equal(before, await Scalar<string>("SELECT sections FROM clinical_notes_note WHERE id = @Id", new { note.Id }));
+    }
+
+    [Fact]
     public async Task Supervised_authors_wait_for_a_cosignature_or_a_return_with_comments()
     {
         var s = await AttendedSession(("Ada", "Cosign", "present"));

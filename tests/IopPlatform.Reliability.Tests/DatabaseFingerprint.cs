@@ -16,6 +16,8 @@ public sealed record DatabaseFingerprint(IReadOnlyDictionary<string, (long Rows,
     {
         "platform_audit_event",
         "platform_audit_chain",
+        "platform_audit_head",
+        "platform_audit_checkpoint",
         "platform_idempotency_record",
     };
 

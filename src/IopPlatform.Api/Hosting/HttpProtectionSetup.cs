@@ -20,7 +20,12 @@ internal static class HttpProtectionSetup
     public static void AddHttpProtection(this WebApplicationBuilder builder)
     {
         var maxBody = builder.Configuration.GetValue("Http:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = maxBody);
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = maxBody;
+            // "Server: Kestrel" tells an attacker what to try; nobody else needs it.
+            o.AddServerHeader = false;
+        });
         builder.Services.AddSingleton(new RequestBodyLimit(maxBody));
 
         // Browser apps of partners on other origins: none allowed unless configured (Cors:AllowedOrigins:0=https://...).
@@ -64,6 +69,27 @@ internal static class HttpProtectionSetup
     public static void UseCrossOrigin(this WebApplication app) => app.UseCors();
 
     public static void UseRequestBodyLimit(this WebApplication app) => app.UseMiddleware<RequestBodyLimitMiddleware>();
+
+    /// <summary>
+    /// First in the pipeline, so errors carry them too: no MIME sniffing of any response, and no API response (patient
+    /// data) kept by a browser or a shared cache. Set when the response starts, after the exception handler has
+    /// cleared the headers of a failed response.
+    /// </summary>
+    public static void UseSecurityHeaders(this WebApplication app) => app.Use((context, next) =>
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.CacheControl = "no-store";
+                headers.Pragma = "no-cache";
+            }
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
 
     /// <summary>One budget per authenticated actor (staff subject or API client), else per remote address.</summary>
     private static string PartitionKey(HttpContext context)

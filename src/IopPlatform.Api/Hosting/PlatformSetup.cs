@@ -38,6 +38,7 @@ internal static class PlatformSetup
         {
             app.Services.GetRequiredService<DatabaseMigrator>().MigrateAll();
         }
+        app.UseSecurityHeaders();
         app.UseErrorHandling();
         app.UseRequestBodyLimit();
         app.UseSwaggerDocs();
@@ -48,7 +49,7 @@ internal static class PlatformSetup
         app.UseRateLimiter();
         app.MapHealth();
         app.UseHangfireJobs();
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").RejectNullCollectionItems();
         api.MapAuditEndpoints();
         api.MapReactionEndpoints();
         ModuleCatalog.MapModules(api);

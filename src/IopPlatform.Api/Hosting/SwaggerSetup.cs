@@ -83,8 +83,18 @@ internal static class SwaggerSetup
         });
     }
 
+    public const string EnabledSetting = "Swagger:Enabled";
+
+    /// <summary>On by default except in Production, where the document and UI are served only when configured on.</summary>
+    public static bool Enabled(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration.GetValue<bool?>(EnabledSetting) ?? !environment.IsProduction();
+
     public static void UseSwaggerDocs(this WebApplication app)
     {
+        if (!Enabled(app.Configuration, app.Environment))
+        {
+            return;
+        }
         app.UseSwagger();
         app.UseSwaggerUI(o =>
         {

@@ -10,7 +10,7 @@ namespace IopPlatform.BuildingBlocks.Audit;
 /// Appends entries to the chain and reads it back. Several API instances may append at once: each batch runs in one
 /// transaction that first takes an exclusive lock, then continues from the last stored (sequence, hash).
 /// </summary>
-public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect)
+public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect, AuditCheckpoints checkpoints)
 {
     public const string LockName = "platform_audit_chain";
 
@@ -29,12 +29,23 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         "@PatientId, @DataCategory, @Action, @Resource, @ResourceId, @Outcome, @StatusCode, @ClientAddress, @Purpose, @BreakGlass, " +
         "@BreakGlassReason, @TraceId, @PreviousHash, @Hash)";
 
-    private sealed class ChainHead
+    internal sealed class ChainHead
     {
         public long Sequence { get; init; }
 
         public string Hash { get; init; } = string.Empty;
     }
+
+    /// <summary>
+    /// The chain's counter (platform_audit_head), not the newest stored row: after the newest rows are deleted the
+    /// next entry still continues from the counter, so the deletion stays a visible gap and no sequence is reused.
+    /// </summary>
+    internal static async Task<ChainHead> ReadHeadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<ChainHead>(new CommandDefinition(
+            "SELECT sequence AS Sequence, hash AS Hash FROM platform_audit_head WHERE id = 1",
+            transaction: transaction,
+            cancellationToken: ct)).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("platform_audit_head has no row: the database was changed outside the migrations.");
 
     /// <summary>Chains and inserts the entries in one transaction; returns them as stored.</summary>
     public async Task<IReadOnlyList<AuditEvent>> AppendAsync(IReadOnlyList<AuditEvent> entries, CancellationToken ct = default)
@@ -51,13 +62,10 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         {
             await connection.ExecuteAsync(new CommandDefinition(lockSql, transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
-        var head = await connection.QuerySingleOrDefaultAsync<ChainHead>(new CommandDefinition(
-            $"SELECT sequence AS Sequence, hash AS Hash FROM platform_audit_event ORDER BY sequence DESC {dialect.Limit("1")}",
-            transaction: transaction,
-            cancellationToken: ct)).ConfigureAwait(false);
+        var head = await ReadHeadAsync(connection, transaction, ct).ConfigureAwait(false);
 
-        var sequence = head?.Sequence ?? 0;
-        var previous = head?.Hash ?? AuditHash.Genesis;
+        var sequence = head.Sequence;
+        var previous = head.Hash.Trim();
         var chained = new List<AuditEvent>(entries.Count);
         foreach (var entry in entries)
         {
@@ -76,6 +84,11 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
             // INSERT took longer to bind than the rows took to write (build/bench: other writers waited seconds).
             await connection.ExecuteAsync(new CommandDefinition(InsertOne, chained, transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE platform_audit_head SET sequence = @Sequence, hash = @Hash WHERE id = 1",
+            new { chained[^1].Sequence, chained[^1].Hash },
+            transaction,
+            cancellationToken: ct)).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return chained;
     }
@@ -124,13 +137,20 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
     private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken ct) =>
         value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, NpgsqlDbType.Text, ct);
 
-    /// <summary>Walks the whole chain in sequence order, a page at a time, and reports the first broken entry.</summary>
+    /// <summary>
+    /// Walks the whole chain in sequence order, a page at a time, and reports the first broken entry; then compares its
+    /// end with the counter and with the latest signed checkpoint, so entries removed from the end are reported too.
+    /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
     {
         const int page = 1000;
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        // Read before the rows: entries appended meanwhile only make the walked chain longer than these.
+        var head = await ReadHeadAsync(connection, null, ct).ConfigureAwait(false);
+        var checkpoint = await checkpoints.LatestAsync(connection, ct).ConfigureAwait(false);
         long expected = 1;
         var previous = AuditHash.Genesis;
+        string? hashAtCheckpoint = null;
         while (true)
         {
             var rows = await ReadAfterAsync(connection, expected - 1, page, ct).ConfigureAwait(false);
@@ -139,16 +159,53 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
                 var broken = Check(row, expected, previous);
                 if (broken is not null)
                 {
-                    return new AuditVerification(false, expected - 1, row.Sequence, row.Id, broken);
+                    var gap = row.Sequence > expected ? new MissingRange(expected, row.Sequence - 1) : null;
+                    return new AuditVerification(false, expected - 1, row.Sequence, row.Id, broken, gap?.From, gap?.To, checkpoint?.Sequence);
+                }
+                if (row.Sequence == checkpoint?.Sequence)
+                {
+                    hashAtCheckpoint = row.Hash;
                 }
                 previous = row.Hash;
                 expected++;
             }
             if (rows.Count < page)
             {
-                return new AuditVerification(true, expected - 1, null, null, null);
+                return CheckEnd(expected - 1, previous, head, checkpoint, hashAtCheckpoint);
             }
         }
+    }
+
+    private sealed record MissingRange(long From, long To);
+
+    private AuditVerification CheckEnd(long last, string lastHash, ChainHead head, AuditCheckpoint? checkpoint, string? hashAtCheckpoint)
+    {
+        if (checkpoint is not null && !checkpoints.Verifies(checkpoint))
+        {
+            return new AuditVerification(false, last, checkpoint.Sequence, null,
+                $"The latest checkpoint (sequence {checkpoint.Sequence}) does not carry a valid signature of this deployment's key ({checkpoint.KeyId}): it was forged or altered, or the signing key was lost.",
+                null, null, checkpoint.Sequence);
+        }
+        var signedEnd = checkpoint?.Sequence ?? 0;
+        var end = Math.Max(head.Sequence, signedEnd);
+        if (end > last)
+        {
+            var witness = signedEnd >= head.Sequence ? $"the signed checkpoint of {checkpoint!.CreatedAt:u} reached {signedEnd}" : $"the chain's counter is at {head.Sequence}";
+            return new AuditVerification(false, last, last + 1, null,
+                $"Entries {last + 1} to {end} are missing: the stored chain ends at {last} but {witness}.",
+                last + 1, end, checkpoint?.Sequence);
+        }
+        if (checkpoint is not null && !string.Equals(hashAtCheckpoint?.Trim(), checkpoint.Hash.Trim(), StringComparison.Ordinal))
+        {
+            return new AuditVerification(false, last, checkpoint.Sequence, null,
+                $"Entry {checkpoint.Sequence} does not have the hash its signed checkpoint recorded: the chain was rewritten from there.",
+                null, null, checkpoint.Sequence);
+        }
+        if (head.Sequence == last && !string.Equals(head.Hash.Trim(), lastHash, StringComparison.Ordinal))
+        {
+            return new AuditVerification(false, last, last, null, "The chain's counter does not hold the hash of its last entry.", null, null, checkpoint?.Sequence);
+        }
+        return new AuditVerification(true, last, null, null, null, null, null, checkpoint?.Sequence);
     }
 
     private static string? Check(AuditEvent row, long expectedSequence, string previousHash)

@@ -42,10 +42,24 @@ public static class AuditEndpoints
             .WithSummary("Verify the audit trail's hash chain")
             .WithDescription(
                 "Writes out pending entries, then walks the whole chain in sequence order, recomputing each entry's SHA-256 hash and checking " +
-                "that it links to the previous one and that no sequence number is missing. Reports the first broken entry. Admin only.")
+                "that it links to the previous one and that no sequence number is missing; then compares the chain's end with its counter and with " +
+                "the latest signed checkpoint, so entries deleted from the end are reported as a missing range (missingFrom, missingTo). " +
+                "Reports the first broken entry. A clean verify signs a new checkpoint of the head. Admin only.")
             .Produces<AuditVerification>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/checkpoints/latest", (IMediator mediator, CancellationToken ct) => mediator.Send(new GetLatestAuditCheckpointQuery(), ct))
+            .WithName("GetLatestAuditCheckpoint")
+            .WithSummary("Export the latest signed checkpoint of the audit chain")
+            .WithDescription(
+                "The newest checkpoint: the chain's head sequence and hash at a time, signed with a key the database does not hold " +
+                "(Audit:CheckpointKey, or Data Protection). Keep exported copies outside the database: a copy newer than the stored chain " +
+                "proves entries were removed. 404 before the first checkpoint. Admin only.")
+            .Produces<AuditCheckpoint>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return api;
     }
@@ -130,14 +144,35 @@ internal sealed record VerifyAuditTrailCommand : IRequest<AuditVerification>, IA
     public Guid? AuditPatientId => null;
 }
 
-internal sealed class VerifyAuditTrailHandler(AuditTrailWriter writer, AuditChainStore store) : IRequestHandler<VerifyAuditTrailCommand, AuditVerification>
+internal sealed class VerifyAuditTrailHandler(AuditTrailWriter writer, AuditChainStore store, AuditCheckpoints checkpoints) : IRequestHandler<VerifyAuditTrailCommand, AuditVerification>
 {
     public async Task<AuditVerification> Handle(VerifyAuditTrailCommand request, CancellationToken cancellationToken)
     {
         // Entries of requests that already finished are part of what the caller expects to be checked.
         await writer.FlushAsync(cancellationToken);
-        return await store.VerifyAsync(cancellationToken);
+        var result = await store.VerifyAsync(cancellationToken);
+        if (result.Verified)
+        {
+            await checkpoints.WriteAsync(cancellationToken);
+        }
+        return result;
     }
+}
+
+/// <summary>The newest signed checkpoint, for export.</summary>
+internal sealed record GetLatestAuditCheckpointQuery : IRequest<AuditCheckpoint>, IAuditedRequest
+{
+    public string AuditCategory => AuditEndpoints.Category;
+
+    public string AuditAction => "export";
+
+    public Guid? AuditPatientId => null;
+}
+
+internal sealed class GetLatestAuditCheckpointHandler(AuditCheckpoints checkpoints) : IRequestHandler<GetLatestAuditCheckpointQuery, AuditCheckpoint>
+{
+    public async Task<AuditCheckpoint> Handle(GetLatestAuditCheckpointQuery request, CancellationToken cancellationToken) =>
+        await checkpoints.LatestAsync(cancellationToken) ?? throw new NotFoundException("Audit checkpoint", "latest");
 }
 
 /// <summary>Keyset cursor over the audit sequence (an opaque base64url of the last sequence returned).</summary>

@@ -62,7 +62,23 @@ public sealed record AuditEvent
 }
 
 /// <summary>The outcome of walking the hash chain from the first entry to the last.</summary>
-public sealed record AuditVerification(bool Verified, long CheckedRows, long? FirstBrokenSequence, Guid? FirstBrokenId, string? Reason);
+/// <param name="Verified">True when every entry links, hashes right, and the chain reaches its counter and latest signed checkpoint.</param>
+/// <param name="CheckedRows">Entries checked before the first break (all of them when verified).</param>
+/// <param name="FirstBrokenSequence">The first sequence that is wrong or missing.</param>
+/// <param name="FirstBrokenId">The stored entry found broken, when there is one.</param>
+/// <param name="Reason">What is wrong, in words.</param>
+/// <param name="MissingFrom">First sequence of a run of missing entries (deleted rows), when that is the break.</param>
+/// <param name="MissingTo">Last sequence of that run.</param>
+/// <param name="CheckpointSequence">The latest signed checkpoint the chain was compared with.</param>
+public sealed record AuditVerification(
+    bool Verified,
+    long CheckedRows,
+    long? FirstBrokenSequence,
+    Guid? FirstBrokenId,
+    string? Reason,
+    long? MissingFrom = null,
+    long? MissingTo = null,
+    long? CheckpointSequence = null);
 
 /// <summary>The vocabulary the audit trail writes.</summary>
 public static class AuditOutcomes

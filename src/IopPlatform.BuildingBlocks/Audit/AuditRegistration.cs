@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IopPlatform.BuildingBlocks.Audit;
@@ -13,6 +14,9 @@ public static class AuditRegistration
         services.AddScoped<IAuditScope, AuditScope>();
         services.AddSingleton<AuditTrailWriter>();
         services.AddSingleton<AuditChainStore>();
+        services.AddDataProtection();
+        services.AddSingleton<AuditCheckpointSigner>();
+        services.AddSingleton<AuditCheckpoints>();
         services.AddHostedService<AuditTrailWriterService>();
         return services;
     }

@@ -52,7 +52,7 @@ public sealed class AuditTrailWriter
 /// A plain hosted service, not a BackgroundService: BackgroundService never starts ExecuteAsync when stopped right
 /// after starting, which would lose the queued entries. Here stopping completes the queue and waits for the drain.
 /// </remarks>
-public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainStore store, ILogger<AuditTrailWriterService> logger) : IHostedService, IDisposable
+public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainStore store, AuditCheckpoints checkpoints, ILogger<AuditTrailWriterService> logger) : IHostedService, IDisposable
 {
     public const int MaxBatch = 500;
 
@@ -159,7 +159,7 @@ public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainS
             try
             {
                 await store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                return;
+                break;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -172,6 +172,15 @@ public sealed class AuditTrailWriterService(AuditTrailWriter writer, AuditChainS
                 }
                 await Task.Delay(RetryDelay, CancellationToken.None).ConfigureAwait(false);
             }
+        }
+        try
+        {
+            await checkpoints.WriteIfDueAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The entries are stored; the next batch tries the checkpoint again.
+            logger.LogError(ex, "Writing the audit checkpoint failed");
         }
     }
 }

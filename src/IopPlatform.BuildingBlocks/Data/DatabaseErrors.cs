@@ -15,4 +15,22 @@ public static class DatabaseErrors
         SqlException { Number: 2601 or 2627 } => true,
         _ => false,
     };
+
+    /// <summary>
+    /// A table the code needs does not exist: the database has not been migrated yet (MigrateOnStart off and the
+    /// deployment's migration step not run). A state of the deployment, not of the request.
+    /// </summary>
+    public static bool IsNotMigrated(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteErrorCode: 1 } sqlite && sqlite.Message.Contains("no such table", StringComparison.Ordinal)
+                || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable }
+                || e is SqlException { Number: 208 })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

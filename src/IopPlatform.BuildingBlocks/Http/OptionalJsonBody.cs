@@ -23,7 +23,9 @@ public static class OptionalJsonBody
         }
         try
         {
-            return await request.ReadFromJsonAsync<T>(ct).ConfigureAwait(false);
+            var body = await request.ReadFromJsonAsync<T>(ct).ConfigureAwait(false);
+            NullCollectionItems.ThrowIfAny(body);
+            return body;
         }
         catch (JsonException ex)
         {

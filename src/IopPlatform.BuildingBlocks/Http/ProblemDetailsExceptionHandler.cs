@@ -42,7 +42,13 @@ public sealed class ProblemDetailsExceptionHandler : IExceptionHandler
         };
         if (problem is null)
         {
-            if (TransientDatabase.IsUnavailable(exception))
+            if (IopPlatform.BuildingBlocks.Data.DatabaseErrors.IsNotMigrated(exception))
+            {
+                _logger.LogError(exception, "Database not migrated");
+                problem = new ProblemDetails { Status = 503, Title = "Service unavailable", Detail = "The database is not migrated yet; the deployment's migration step (--migrate) must run first. Retry later." };
+                httpContext.Response.Headers.RetryAfter = "30";
+            }
+            else if (TransientDatabase.IsUnavailable(exception))
             {
                 _logger.LogWarning(exception, "Database unavailable");
                 problem = new ProblemDetails { Status = 503, Title = "Service unavailable", Detail = "The database is not reachable; retry later." };

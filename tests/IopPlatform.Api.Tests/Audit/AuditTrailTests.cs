@@ -206,7 +206,10 @@ public abstract class AuditTrailTests<TApi>(TApi api) : EngineTest<TApi>(api)
         // A second writer over the same database, as another instance would run it; stopped without a flush.
         var writer = new AuditTrailWriter(Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrailWriter>.Instance);
         using var service = new AuditTrailWriterService(
-            writer, Api.Services.GetRequiredService<AuditChainStore>(), Api.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditTrailWriterService>>());
+            writer,
+            Api.Services.GetRequiredService<AuditChainStore>(),
+            Api.Services.GetRequiredService<AuditCheckpoints>(),
+            Api.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditTrailWriterService>>());
         await service.StartAsync(Ct);
         var actor = Subject();
         for (var i = 0; i < 30; i++)

@@ -5,6 +5,8 @@ using IopPlatform.Api.Hosting;
 using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace IopPlatform.Api.Tests.Http;
@@ -99,6 +101,24 @@ public sealed class RequestShapeTests(HttpSqliteApi api) : EngineTest<HttpSqlite
         await response.Problem(HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(before, await (await Api.Admin().GetAsync("/api/v1/sites", Ct)).Content.ReadAsStringAsync(Ct));
     }
+
+    [Fact]
+    public async Task Null_items_in_any_list_of_a_body_are_400_naming_the_item()
+    {
+        var program = await Api.CreateProgramAsync();
+        var enrollment = await Api.AdmitNewPatientAsync(program.Id);
+        var clinician = Api.ClientAs(IopPlatform.BuildingBlocks.Security.Roles.Clinician, "null-items-clinician");
+
+        var plan = await clinician.PostJson($"/api/v1/enrollments/{enrollment.Id}/treatment-plan", new { problems = new[] { "Alcohol use" }, goals = new object?[] { null } });
+        var relapse = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(clinician, $"/api/v1/enrollments/{enrollment.Id}/relapse-prevention-plan", new { supportContacts = new object?[] { null }, lapsePlan = "Call my sponsor" }, Ct);
+        var nested = await Api.Admin().PostJson("/api/v1/patients", new { mrn = "MRN-NULLS", externalIds = new object?[] { null, null }, givenName = "N", familyName = "U", dateOfBirth = "1990-01-01" });
+
+        Assert.NotEmpty((await plan.Problem(HttpStatusCode.BadRequest)).FieldErrors("goals[0]"));
+        Assert.NotEmpty((await relapse.Problem(HttpStatusCode.BadRequest)).FieldErrors("supportContacts[0]"));
+        var both = await nested.Problem(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(both.FieldErrors("externalIds[1]"));
+        Assert.Equal(HttpStatusCode.NotFound, (await clinician.GetAsync($"/api/v1/enrollments/{enrollment.Id}/treatment-plan", Ct)).StatusCode);
+    }
 }
 
 public sealed class RateLimitTests(RateLimitedApi api) : EngineTest<RateLimitedApi>(api), IClassFixture<RateLimitedApi>
@@ -162,4 +182,85 @@ public sealed class RateLimitTests(RateLimitedApi api) : EngineTest<RateLimitedA
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
+}
+
+/// <summary>Headers every response carries, and error bodies that name the problem without echoing the input (issue 19).</summary>
+public sealed class ResponseHardeningTests(HttpSqliteApi api) : EngineTest<HttpSqliteApi>(api), IClassFixture<HttpSqliteApi>
+{
+    [Theory]
+    [InlineData("/api/v1/sites", HttpStatusCode.OK)]
+    [InlineData("/api/v1/sites/00000000-0000-0000-0000-000000000001", HttpStatusCode.NotFound)]
+    public async Task Api_responses_forbid_sniffing_and_caching_errors_included(string path, HttpStatusCode status)
+    {
+        var response = await Api.Admin().GetAsync(path, Ct);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
+        Assert.False(response.Headers.Contains("Server"));
+        if (status != HttpStatusCode.OK)
+        {
+            await response.Problem(status);
+        }
+    }
+
+    [Fact]
+    public async Task A_nul_in_the_path_is_refused_by_the_server_before_any_application_code()
+    {
+        // The server's URL decoder refuses it (Kestrel: a bodiless 400 and a closed connection; the test host: this
+        // exception), so no route, handler or database ever sees a NUL from a path. No middleware can add a body.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Api.Admin().GetAsync("/api/v1/sites/%00", Ct));
+        Assert.Contains("null characters", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kestrel_sends_no_server_header() =>
+        Assert.False(Api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value.AddServerHeader);
+
+    [Fact]
+    public async Task Ten_thousand_invalid_roles_get_a_short_error_not_an_echo()
+    {
+        var roles = Enumerable.Range(0, 10_000).Select(i => $"not-a-role-{i:D5}-{new string('r', 40)}").ToArray();
+
+        var response = await Api.Admin().PostJson("/api/v1/api-clients", new { name = "Echo probe", roles });
+
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var problem = await response.Problem(HttpStatusCode.BadRequest);
+        Assert.True(text.Length < 16 * 1024, $"{text.Length} characters");
+        Assert.InRange(problem.GetProperty("errors").EnumerateObject().Count(), 1, ProblemEcho.MaxErrors);
+        Assert.True(problem.GetProperty("moreErrorsOmitted").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("Production", null, false)]
+    [InlineData("Production", "true", true)]
+    [InlineData("Development", null, true)]
+    [InlineData("Staging", "false", false)]
+    public void Swagger_is_off_in_production_unless_configured(string environment, string? setting, bool expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [SwaggerSetup.EnabledSetting] = setting })
+            .Build();
+        var host = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment };
+
+        Assert.Equal(expected, SwaggerSetup.Enabled(configuration, host));
+    }
+}
+
+public sealed class SwaggerOffApi : ApiFactory
+{
+    public SwaggerOffApi()
+        : base(BuildingBlocks.Data.DatabaseEngine.Sqlite) => Set(SwaggerSetup.EnabledSetting, "false");
+}
+
+public sealed class SwaggerOffTests(SwaggerOffApi api) : EngineTest<SwaggerOffApi>(api), IClassFixture<SwaggerOffApi>
+{
+    [Theory]
+    [InlineData("/swagger/v1/swagger.json")]
+    [InlineData("/swagger/index.html")]
+    public async Task Swagger_switched_off_serves_nothing(string path)
+    {
+        await (await Api.Anonymous().GetAsync(path, Ct)).Problem(HttpStatusCode.Unauthorized);
+        await (await Api.Admin().GetAsync(path, Ct)).Problem(HttpStatusCode.NotFound);
+    }
 }

@@ -31,6 +31,20 @@ public abstract class SitesAndProgramsTests<TApi>(TApi api) : EngineTest<TApi>(a
     }
 
     [Fact]
+    public async Task Decimals_come_back_in_one_json_form_on_every_engine()
+    {
+        var admin = Api.Admin();
+        var site = await (await admin.PostJson("/api/v1/sites", new { name = "Decimal site", timeZone = "America/Chicago" })).Read<SiteDto>(HttpStatusCode.Created);
+        var program = await (await admin.PostJson("/api/v1/programs", new { siteId = site.Id, name = "Decimal IOP", levelOfCare = "asam-3:2.1", requiredHoursPerWeekAdult = 9.00m, requiredHoursPerWeekAdolescent = 6.50m }))
+            .Read<ProgramDto>(HttpStatusCode.Created);
+
+        var json = await (await admin.GetAsync($"/api/v1/programs/{program.Id}", Ct)).Read<System.Text.Json.JsonElement>();
+
+        Assert.Equal("9", json.GetProperty("requiredHoursPerWeekAdult").GetRawText());
+        Assert.Equal("6.5", json.GetProperty("requiredHoursPerWeekAdolescent").GetRawText());
+    }
+
+    [Fact]
     public async Task Invalid_program_gets_per_field_errors_and_writes_nothing()
     {
         var admin = Api.Admin();

@@ -41,6 +41,31 @@ public abstract class GroupsAndSessionsTests<TApi>(TApi api) : SchedulingTest<TA
     }
 
     [Fact]
+    public async Task A_group_dated_entirely_in_the_past_is_400_naming_the_last_date_and_writes_nothing()
+    {
+        var site = await Site("America/Chicago");
+        var groupsBefore = await Count("SELECT COUNT(*) FROM scheduling_group");
+
+        var response = await Api.Admin().PostJson("/api/v1/groups", new
+        {
+            siteId = site.Id,
+            name = "Last winter",
+            sessionKind = "group_recovery",
+            capacity = 12,
+            facilitatorIds = new[] { "facilitator-1" },
+            daysOfWeek = new[] { "monday" },
+            startTime = "18:00:00",
+            endTime = "21:00:00",
+            firstDate = "2025-12-01",
+            lastDate = "2026-02-23",
+        });
+
+        var problem = await response.Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("has passed", Assert.Single(problem.FieldErrors("lastDate")), StringComparison.Ordinal);
+        Assert.Equal(groupsBefore, await Count("SELECT COUNT(*) FROM scheduling_group"));
+    }
+
+    [Fact]
     public async Task Materialising_again_creates_no_duplicates()
     {
         var site = await Site("America/Chicago");

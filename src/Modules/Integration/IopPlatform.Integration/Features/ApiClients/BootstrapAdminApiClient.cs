@@ -17,7 +17,7 @@ internal sealed class BootstrapAdminApiClient(
     IDbConnectionFactory db,
     TimeProvider clock,
     IConfiguration configuration,
-    ILogger<BootstrapAdminApiClient> logger) : IHostedService
+    ILogger<BootstrapAdminApiClient> logger) : IHostedService, IAfterMigrationStep
 {
     public const string ConfigurationKey = "Auth:BootstrapAdminKey";
     public const string ClientName = "Bootstrap admin";
@@ -46,6 +46,9 @@ internal sealed class BootstrapAdminApiClient(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>--migrate bootstraps too: an API that started before the migration step finds the client without a restart.</summary>
+    public Task RunAfterMigrationAsync(CancellationToken cancellationToken) => StartAsync(cancellationToken);
 
     private async Task EnsureAdminClientAsync(string? configuredKey, CancellationToken ct)
     {

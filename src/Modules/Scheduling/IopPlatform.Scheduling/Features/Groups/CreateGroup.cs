@@ -25,7 +25,7 @@ namespace IopPlatform.Scheduling.Features.Groups;
 /// <param name="StartTime">Local start time, e.g. "18:00:00".</param>
 /// <param name="EndTime">Local end time, after the start on the same day.</param>
 /// <param name="FirstDate">First local date the recurrence applies.</param>
-/// <param name="LastDate">Optional last local date.</param>
+/// <param name="LastDate">Optional last local date; today (at the site) or later. The first date may be in the past: sessions are materialised from today on.</param>
 /// <param name="TimeZone">Optional: when sent it must name the site's zone (a check that the caller reads the times as the site does).</param>
 internal sealed record CreateGroupRequest(
     Guid SiteId,
@@ -99,9 +99,18 @@ internal sealed class CreateGroupHandler(IDbConnectionFactory db, ISqlDialect di
     {
         var site = await mediator.Send(new GetSiteQuery(request.SiteId), cancellationToken)
             ?? throw new BadRequestException(nameof(request.SiteId), $"Site '{request.SiteId}' does not exist.");
-        if (SessionCalendar.FindZone(site.TimeZone) is null)
+        if (SessionCalendar.FindZone(site.TimeZone) is not { } zone)
         {
             throw new UnprocessableException($"The site's time zone '{site.TimeZone}' is not known on this server; sessions cannot be placed in time.");
+        }
+        // The allowed range: a first date in the past is fine (sessions are materialised from today on); a last date
+        // before the site's today would make a group that never meets.
+        var siteToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        if (request.LastDate is { } lastDate && lastDate < siteToday)
+        {
+            throw new BadRequestException(
+                nameof(request.LastDate),
+                $"The last date {lastDate:yyyy-MM-dd} has passed at the site (today is {siteToday:yyyy-MM-dd} there): a group dated entirely in the past would have no sessions. Give a last date of today or later, or none.");
         }
         if (request.TimeZone is not null && !string.Equals(request.TimeZone, site.TimeZone, StringComparison.Ordinal))
         {
