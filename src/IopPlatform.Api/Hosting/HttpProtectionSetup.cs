@@ -180,31 +180,36 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, RequestBo
         {
             feature.MaxRequestBodySize = limit.MaxBytes;
         }
-        if (UnknownCharset(context.Request.ContentType) is { } charset)
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.Charset.HasValue)
         {
-            // The JSON body readers throw on an encoding they cannot load, which would surface as a 500.
-            throw new BadHttpRequestException(
-                $"The Content-Type names the charset '{charset}', which this server does not know; send the body as application/json; charset=utf-8.",
-                StatusCodes.Status415UnsupportedMediaType);
+            var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Charset).ToString();
+            if (!KnownCharset(charset))
+            {
+                // The JSON body readers throw on an encoding they cannot load, which would surface as a 500.
+                throw new BadHttpRequestException(
+                    $"The Content-Type names the charset '{charset}', which this server does not know; send the body as application/json; charset=utf-8.",
+                    StatusCodes.Status415UnsupportedMediaType);
+            }
+            if (charset.Length != type.Charset.Length)
+            {
+                // charset="utf-8" is valid (RFC 9110 §5.6.6), but the JSON readers look the quoted name up as it is and fail.
+                type.Charset = charset;
+                context.Request.ContentType = type.ToString();
+            }
         }
         return next(context);
     }
 
-    private static string? UnknownCharset(string? contentType)
+    private static bool KnownCharset(string charset)
     {
-        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type) || !type.Charset.HasValue)
-        {
-            return null;
-        }
-        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Charset).ToString();
         try
         {
             _ = System.Text.Encoding.GetEncoding(charset);
-            return null;
+            return true;
         }
         catch (ArgumentException)
         {
-            return charset;
+            return false;
         }
     }
 }

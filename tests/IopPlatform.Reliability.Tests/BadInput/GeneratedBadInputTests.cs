@@ -17,6 +17,9 @@ public abstract class GeneratedBadInputTests<TApi>(TApi api) : EngineTest<TApi>(
     public const int Seed = 20260302;
     private const int BatchSize = 40;
 
+    /// <summary>An error names what is wrong; it does not send a 400 kB body back (issue 19: 10,000 invalid roles gave 1 MB).</summary>
+    private const int MaxErrorBody = 24 * 1024;
+
     [Fact]
     public async Task Every_operation_survives_generated_bad_input_without_5xx_or_side_effects()
     {
@@ -98,6 +101,12 @@ public abstract class GeneratedBadInputTests<TApi>(TApi api) : EngineTest<TApi>(
             using var request = fuzz.ToRequest();
             response = await client.SendAsync(request, Ct);
         }
+        catch (InvalidOperationException ex) when (fuzz.Url.Contains("%00", StringComparison.Ordinal) && ex.Message.Contains("null characters", StringComparison.Ordinal))
+        {
+            // The server's URL decoder refuses a NUL in the path before any application code runs (Kestrel answers a
+            // bodiless 400): counted as that 400, nothing reached a handler or the database.
+            return (400, null);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !Ct.IsCancellationRequested)
         {
             return (599, $"exception {ex.GetType().Name}: {ex.Message}");
@@ -117,6 +126,10 @@ public abstract class GeneratedBadInputTests<TApi>(TApi api) : EngineTest<TApi>(
             if (status < 400)
             {
                 return (status, null);
+            }
+            if (text.Length > MaxErrorBody)
+            {
+                return (status, $"{status} error body of {text.Length} characters echoes the input: {Short(text)}");
             }
             return (status, ProblemFailure(response.Content.Headers.ContentType, status, text));
         }

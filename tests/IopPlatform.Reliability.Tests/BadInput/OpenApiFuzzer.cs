@@ -85,6 +85,7 @@ public sealed class OpenApiFuzzer
     private static readonly string[] BadPathIds =
     [
         "not-a-guid", "1", "-1", "00000000-0000-0000-0000-00000000000g", "%27%20OR%201%3D1%20--", "%20", "..%2F..%2Fsites", new string('a', 300), "%F0%28%8C%BC", "{0}", "null",
+        "%00", "abc%00def", "%00%00%00",
     ];
 
     private readonly JsonObject _document;
@@ -135,6 +136,9 @@ public sealed class OpenApiFuzzer
             }
             cases.Add(Case(operation, $"path {p.Name} unknown", Url(operation, p.Name, Guid.CreateVersion7().ToString()), body, headers));
         }
+
+        // A NUL in a path segment, on every operation (with path parameters, also in each of them above).
+        cases.Add(Case(operation, "NUL path segment", (url.Contains('?', StringComparison.Ordinal) ? url[..url.IndexOf('?', StringComparison.Ordinal)] : url) + "/%00", body, headers));
 
         // Query parameters of the wrong type or out of range.
         foreach (var p in operation.Parameters.Where(p => p.In == "query"))
@@ -214,6 +218,28 @@ public sealed class OpenApiFuzzer
         }
         cases.Add(Raw(operation, "no content type", url, Encoding.UTF8.GetBytes(body.ToJsonString()), null, headers, unsupported));
         cases.Add(Raw(operation, "json in latin1", url, Encoding.Latin1.GetBytes("{\"name\":\"Zoë\"}"), "application/json; charset=iso-8859-1", headers));
+
+        // Charset parameters: unknown ones are refused before anything reads the body; known ones never crash.
+        cases.Add(Raw(operation, "charset bogus", url, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json; charset=bogus", headers, unsupported));
+        cases.Add(Raw(operation, "charset empty quoted", url, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json; charset=\"\"", headers));
+        cases.Add(Raw(operation, "charset quoted utf-8", url, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json; charset=\"utf-8\"", headers));
+        cases.Add(Raw(operation, "charset utf-16 with utf-8 bytes", url, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json; charset=utf-16", headers));
+        cases.Add(Raw(operation, "charset utf-32", url, Encoding.UTF32.GetBytes(body.ToJsonString()), "application/json; charset=utf-32", headers));
+        cases.Add(Raw(operation, "two charsets", url, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json; charset=utf-8; charset=bogus", headers));
+
+        // Null items in every array of the body, at any depth; and 10,000 invalid items, whose errors must not be echoed in full.
+        var arrays = CountArrays(body);
+        for (var i = 0; i < arrays; i++)
+        {
+            var nulls = body.DeepClone().AsObject();
+            var at = ReplaceArray(nulls, i, _ => new JsonArray(null, null));
+            cases.Add(Case(operation, $"null items in {at}", url, nulls, headers));
+            var invalid = body.DeepClone().AsObject();
+            at = ReplaceArray(invalid, i, array => new JsonArray(Enumerable.Range(0, 10_000)
+                .Select(n => array.FirstOrDefault() is JsonObject ? new JsonObject() : (JsonNode)JsonValue.Create($"invalid-value-{n:D5}-{new string('v', 24)}"))
+                .ToArray()));
+            cases.Add(Case(operation, $"10k invalid items in {at}", url, invalid, headers));
+        }
 
         // Extra fields.
         foreach (var (name, value) in new (string, JsonNode?)[] { ("unexpected", 1), ("id", Guid.CreateVersion7().ToString()), ("version", 99), ("__proto__", new JsonObject()), ("createdAt", "2000-01-01T00:00:00Z") })
@@ -521,6 +547,57 @@ public sealed class OpenApiFuzzer
         }
         text.Append('1').Append('}', depth);
         return text.ToString();
+    }
+
+    private static int CountArrays(JsonNode? node) => node switch
+    {
+        JsonArray array => 1 + array.Sum(CountArrays),
+        JsonObject obj => obj.Sum(p => CountArrays(p.Value)),
+        _ => 0,
+    };
+
+    /// <summary>Replaces the <paramref name="index"/>-th array (depth first) and returns its JSON path.</summary>
+    private static string ReplaceArray(JsonObject root, int index, Func<JsonArray, JsonArray> replacement)
+    {
+        var seen = 0;
+        string? found = null;
+        Visit(root, "$");
+        return found ?? "$";
+
+        void Visit(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (name, value) in obj.ToList())
+                    {
+                        if (found is not null)
+                        {
+                            return;
+                        }
+                        if (value is JsonArray array && seen++ == index)
+                        {
+                            obj[name] = replacement(array);
+                            found = $"{path}.{name}";
+                            return;
+                        }
+                        Visit(value, $"{path}.{name}");
+                    }
+                    break;
+                case JsonArray items:
+                    for (var i = 0; i < items.Count && found is null; i++)
+                    {
+                        if (items[i] is JsonArray inner && seen++ == index)
+                        {
+                            items[i] = replacement(inner);
+                            found = $"{path}[{i}]";
+                            return;
+                        }
+                        Visit(items[i], $"{path}[{i}]");
+                    }
+                    break;
+            }
+        }
     }
 
     private static string? Singular(string? name) => name is not null && name.EndsWith('s') ? name[..^1] : name;
