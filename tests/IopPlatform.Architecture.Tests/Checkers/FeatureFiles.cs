@@ -88,12 +88,14 @@ internal static partial class FeatureFiles
 
     /// <summary>
     /// Only the validation behaviour turns failures into a ValidationException: a handler (or anything else) that builds
-    /// one, or calls ValidateAndThrow, validates outside the validators.
+    /// one, or calls ValidateAndThrow, validates outside the validators. The one other door is the HTTP body check for
+    /// null list items (<c>NullCollectionItems</c>), which judges the JSON's shape before any request exists to validate.
     /// </summary>
     public static IEnumerable<string> HandMadeValidationExceptions(IReadOnlyList<IlCall> calls) =>
         calls.Where(c => (c.Callee is ConstructorInfo && c.Callee.DeclaringType == typeof(ValidationException))
                          || (c.Callee.DeclaringType == typeof(DefaultValidatorExtensions) && c.Callee.Name.StartsWith("ValidateAndThrow", StringComparison.Ordinal)))
-            .Where(c => !c.Location.StartsWith("IopPlatform.BuildingBlocks.Messaging.ValidationBehavior`2.", StringComparison.Ordinal))
+            .Where(c => !c.Location.StartsWith("IopPlatform.BuildingBlocks.Messaging.ValidationBehavior`2.", StringComparison.Ordinal)
+                        && !c.Location.StartsWith("IopPlatform.BuildingBlocks.Http.NullCollectionItems.", StringComparison.Ordinal))
             .Select(c => $"{c.Location}: throws a ValidationException by hand; put the rule in a validator (IStoredDataValidator when it reads stored data).")
             .Distinct(StringComparer.Ordinal);
 
