@@ -1,7 +1,5 @@
 using System.Text;
-using IopPlatform.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 

@@ -1,5 +1,3 @@
-using IopPlatform.BuildingBlocks.Data;
-
 namespace IopPlatform.Api.Hosting;
 
 internal static class DatabaseSetup

@@ -1,4 +1,3 @@
-using IopPlatform.BuildingBlocks.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace IopPlatform.Api.Hosting;

@@ -3,9 +3,7 @@ using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Jobs;
-using IopPlatform.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Authentication;
 
 namespace IopPlatform.Api.Hosting;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IopPlatform.BuildingBlocks.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,5 +1,3 @@
-using IopPlatform.BuildingBlocks.Data;
-
 namespace IopPlatform.Api.Hosting;
 
 /// <summary><c>--migrate</c>: the deployment's migration step. Applies every module's migrations, then the steps that need them.</summary>

@@ -1,9 +1,5 @@
-using System.Globalization;
 using FluentValidation;
 using FluentValidation.Validators;
-using IopPlatform.BuildingBlocks.Http;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace IopPlatform.Api.Hosting;
 

@@ -1,7 +1,3 @@
-using IopPlatform.BuildingBlocks.Http;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace IopPlatform.Api.Hosting;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using IopPlatform.BuildingBlocks.Http;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace IopPlatform.Api.Hosting;
 

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace IopPlatform.Api.Hosting;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using IopPlatform.BuildingBlocks.Security;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace IopPlatform.Api.Hosting;
 
 /// <summary>

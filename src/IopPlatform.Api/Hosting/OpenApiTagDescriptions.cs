@@ -1,6 +1,3 @@
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace IopPlatform.Api.Hosting;
 
 /// <summary>One tag per module, each with a description; a module without one here still gets a plain description.</summary>

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Reflection;
-using System.Text.Json.Nodes;
 using FluentValidation;
 using FluentValidation.Validators;
 using IopPlatform.BuildingBlocks.Messaging;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace IopPlatform.Api.Hosting;
 

@@ -1,6 +1,4 @@
 using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.BuildingBlocks.Reactions;
 

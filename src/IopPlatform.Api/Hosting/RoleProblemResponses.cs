@@ -1,9 +1,6 @@
 using System.Security.Claims;
-using IopPlatform.BuildingBlocks.Security;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Microsoft.AspNetCore.Mvc;
 
 namespace IopPlatform.Api.Hosting;
 

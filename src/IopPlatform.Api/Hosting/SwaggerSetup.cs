@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.OpenApi;
-
 namespace IopPlatform.Api.Hosting;
 
 internal static class SwaggerSetup

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Security;
-using MediatR;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.BuildingBlocks.Audit;

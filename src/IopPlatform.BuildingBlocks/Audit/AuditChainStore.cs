@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,12 +1,7 @@
-using System.Data.Common;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Audit;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IopPlatform.BuildingBlocks.Data;
 
 /// <summary>JSON text columns (rule packs, code lists, evidence) use one fixed shape, independent of the host's HTTP options.</summary>

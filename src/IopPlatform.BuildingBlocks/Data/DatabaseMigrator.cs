@@ -1,10 +1,8 @@
-using System.Reflection;
 using DbUp;
 using DbUp.Builder;
 using DbUp.Engine;
 using IopPlatform.BuildingBlocks.Modules;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Data;
 

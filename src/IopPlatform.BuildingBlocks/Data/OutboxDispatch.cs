@@ -1,5 +1,3 @@
-using Dapper;
-
 namespace IopPlatform.BuildingBlocks.Data;
 
 /// <summary>What every module's outbox reader shares: marking events dispatched once the dispatcher has stored them.</summary>

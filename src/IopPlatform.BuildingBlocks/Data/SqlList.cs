@@ -1,5 +1,3 @@
-using Dapper;
-
 namespace IopPlatform.BuildingBlocks.Data;
 
 /// <summary>

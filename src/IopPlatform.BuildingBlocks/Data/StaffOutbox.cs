@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
-using Dapper;
 
 namespace IopPlatform.BuildingBlocks.Data;
 

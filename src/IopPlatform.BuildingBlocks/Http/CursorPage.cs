@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using IopPlatform.BuildingBlocks.Errors;
 
 namespace IopPlatform.BuildingBlocks.Http;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using IopPlatform.BuildingBlocks.Errors;
-using Microsoft.AspNetCore.Http;
-
 namespace IopPlatform.BuildingBlocks.Http;
 
 /// <summary>The HTTP ETag is the row's integer <c>version</c>; updates must send it back in <c>If-Match</c>.</summary>

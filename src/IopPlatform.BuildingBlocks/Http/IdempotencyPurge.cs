@@ -1,8 +1,5 @@
 using IopPlatform.BuildingBlocks.Jobs;
-using MediatR;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Http;
 

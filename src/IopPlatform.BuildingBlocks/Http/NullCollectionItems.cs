@@ -1,13 +1,8 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.Json.Serialization;
-using FluentValidation;
 using FluentValidation.Results;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IopPlatform.BuildingBlocks.Http;
 

@@ -1,11 +1,5 @@
-using System.Diagnostics;
-using System.Text.Json;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Errors;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Http;
 

@@ -1,8 +1,6 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using Hangfire;
 using IopPlatform.BuildingBlocks.Observability;
-using MediatR;
 
 namespace IopPlatform.BuildingBlocks.Jobs;
 

@@ -1,6 +1,4 @@
 using Hangfire;
-using MediatR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IopPlatform.BuildingBlocks.Jobs;
 

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using IopPlatform.BuildingBlocks.Observability;
-using MediatR;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Messaging;
 

@@ -1,8 +1,3 @@
-using System.Reflection;
-using FluentValidation;
-using MediatR;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace IopPlatform.BuildingBlocks.Messaging;
 
 /// <summary>

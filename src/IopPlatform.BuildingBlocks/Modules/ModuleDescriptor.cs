@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace IopPlatform.BuildingBlocks.Modules;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace IopPlatform.BuildingBlocks.Observability;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using MediatR;
-using Microsoft.Extensions.Logging;
-
 namespace IopPlatform.BuildingBlocks.Reactions;
 
 /// <summary>Recurring job <c>platform:deliver-reactions</c>: delivers due reactions, then purges old delivered ones.</summary>

@@ -1,6 +1,3 @@
-using MediatR;
-using Microsoft.Extensions.Logging;
-
 namespace IopPlatform.BuildingBlocks.Reactions;
 
 /// <summary>

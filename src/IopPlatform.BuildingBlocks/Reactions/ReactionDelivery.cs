@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using MediatR;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.BuildingBlocks.Reactions;
 

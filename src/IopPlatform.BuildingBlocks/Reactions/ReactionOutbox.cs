@@ -1,8 +1,3 @@
-using System.Data.Common;
-using System.Text.Json;
-using Dapper;
-using MediatR;
-
 namespace IopPlatform.BuildingBlocks.Reactions;
 
 /// <summary>

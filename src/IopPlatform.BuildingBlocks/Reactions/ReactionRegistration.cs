@@ -1,6 +1,5 @@
 using IopPlatform.BuildingBlocks.Jobs;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IopPlatform.BuildingBlocks.Reactions;
 

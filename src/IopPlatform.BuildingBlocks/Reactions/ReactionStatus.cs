@@ -1,12 +1,5 @@
-using Dapper;
-using FluentValidation;
 using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

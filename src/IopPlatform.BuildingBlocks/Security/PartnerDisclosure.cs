@@ -1,8 +1,3 @@
-using IopPlatform.BuildingBlocks.Errors;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace IopPlatform.BuildingBlocks.Security;
 
 /// <summary>The headers every response that disclosed a patient's records to an external recipient carries (42 CFR §2.32).</summary>

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using IopPlatform.BuildingBlocks.Security;
 
 namespace IopPlatform.Api.Hosting.DemoSeed;
 

@@ -5,9 +5,6 @@ using IopPlatform.ClinicalNotes.Features.Counselling;
 using IopPlatform.ClinicalNotes.Features.GroupNotes;
 using IopPlatform.ClinicalNotes.Features.Notes;
 using IopPlatform.ClinicalNotes.Features.TreatmentPlans;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,9 +4,6 @@ using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.Drift;
 using IopPlatform.Engagement.Features.Flags;
 using IopPlatform.Engagement.Features.RulePacks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>A 42 CFR Part 2 consent (§2.31) to disclose a patient's SUD records.</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>What other modules need to know about one enrollment (episode of care) to interpret clinical data.</summary>

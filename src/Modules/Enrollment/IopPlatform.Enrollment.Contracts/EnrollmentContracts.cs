@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>Status of an episode of care (aligned with FHIR EpisodeOfCare.status).</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>An event Enrollment wrote to its outbox in the same transaction as the change it announces (status changes, consent revocations).</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>The names and identifiers of one patient, to detect them in free text (e.g. a group note naming another member).</summary>

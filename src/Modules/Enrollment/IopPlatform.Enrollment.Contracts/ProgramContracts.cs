@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>An IOP program at a site: its level of care, intensity and length.</summary>

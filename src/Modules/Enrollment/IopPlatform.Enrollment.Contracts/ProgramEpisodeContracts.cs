@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>One admitted episode of care of a program, as outcome reporting needs it.</summary>

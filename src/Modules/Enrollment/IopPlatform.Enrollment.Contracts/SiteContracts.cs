@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Enrollment.Contracts;
 
 /// <summary>A treatment site: where sessions happen, with the IANA time zone its wall-clock times are in.</summary>

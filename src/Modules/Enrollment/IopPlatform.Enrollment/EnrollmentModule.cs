@@ -1,14 +1,9 @@
-using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Modules;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Features.Consents;
 using IopPlatform.Enrollment.Features.Enrollments;
 using IopPlatform.Enrollment.Features.Patients;
 using IopPlatform.Enrollment.Features.Programs;
 using IopPlatform.Enrollment.Features.Sites;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,11 +1,7 @@
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Integration.Features.ApiClients;
 using IopPlatform.Integration.Features.Webhooks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Outcomes.Contracts;
 
 /// <summary>One analyte of a drug test panel and its result.</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Outcomes.Contracts;
 
 /// <summary>A subscale of a measure (BAM: use, risk, protective) and whether it crosses its concern threshold.</summary>

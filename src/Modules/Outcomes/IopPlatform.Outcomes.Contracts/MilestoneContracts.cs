@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Outcomes.Contracts;
 
 /// <summary>A record a milestone is based on.</summary>

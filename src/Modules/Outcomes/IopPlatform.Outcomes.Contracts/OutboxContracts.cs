@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Outcomes.Contracts;
 
 /// <summary>An event Outcomes wrote to its outbox in the same transaction as the change it announces.</summary>

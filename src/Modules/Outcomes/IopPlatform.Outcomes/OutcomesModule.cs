@@ -1,4 +1,3 @@
-using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Outcomes.Features;
 using IopPlatform.Outcomes.Features.DrugTests;
@@ -6,9 +5,6 @@ using IopPlatform.Outcomes.Features.Measures;
 using IopPlatform.Outcomes.Features.Milestones;
 using IopPlatform.Outcomes.Features.Recovery;
 using IopPlatform.Outcomes.Features.Reports;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

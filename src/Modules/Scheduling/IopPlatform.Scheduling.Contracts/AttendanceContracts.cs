@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Scheduling.Contracts;
 
 /// <summary>Attendance was recorded or corrected for a patient at a session (by staff, a kiosk or the missed-session job).</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Scheduling.Contracts;
 
 /// <summary>A family-therapy group session an enrollment attended (present, late or left early).</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Scheduling.Contracts;
 
 /// <summary>An event Scheduling wrote to its outbox in the same transaction as the change it announces.</summary>

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Scheduling.Contracts;
 
 /// <summary>One occurrence of a group: a session at a site's local wall-clock time, stored as UTC instants.</summary>

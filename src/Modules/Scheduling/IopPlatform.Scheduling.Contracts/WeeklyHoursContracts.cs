@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace IopPlatform.Scheduling.Contracts;
 
 /// <summary>Attended minutes of one local day.</summary>

@@ -1,4 +1,3 @@
-using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Scheduling.Features.Appointments;
@@ -7,9 +6,6 @@ using IopPlatform.Scheduling.Features.Groups;
 using IopPlatform.Scheduling.Features.Hours;
 using IopPlatform.Scheduling.Features.Rosters;
 using IopPlatform.Scheduling.Features.Sessions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IopPlatform.Engagement.Infrastructure;
 
 /// <summary>Other modules' enums in the same snake_case words the API speaks (left_before_completion).</summary>

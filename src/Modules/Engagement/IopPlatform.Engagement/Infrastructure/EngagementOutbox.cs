@@ -1,6 +1,3 @@
-using System.Data.Common;
-using IopPlatform.BuildingBlocks.Data;
-
 namespace IopPlatform.Engagement.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using IopPlatform.BuildingBlocks.Data;
-
 namespace IopPlatform.Enrollment.Infrastructure;
 
 internal static class DbErrors

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using IopPlatform.BuildingBlocks.Data;
-
 namespace IopPlatform.Enrollment.Infrastructure;
 
 /// <summary>Partner-facing event types of Enrollment's own lifecycle (DOMAIN.md §8).</summary>

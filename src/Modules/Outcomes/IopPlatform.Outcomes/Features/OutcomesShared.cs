@@ -1,11 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
 
 namespace IopPlatform.Outcomes.Features;
 

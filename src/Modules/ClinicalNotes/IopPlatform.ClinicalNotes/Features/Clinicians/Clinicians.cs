@@ -1,15 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.ClinicalNotes.Features.Clinicians;
 
 /// <summary>A note author's credentials as they appear under a signature, and whether a supervisor must co-sign.</summary>

@@ -1,16 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.ClinicalNotes.Features.Counselling;
 
 /// <summary>A SUD-counselling or psychotherapy note: stored apart, readable by its author and clinicians they authorise.</summary>

@@ -1,19 +1,6 @@
-using Dapper;
-using FluentValidation;
-using FluentValidation.Results;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.ClinicalNotes.Features.Clinicians;
 using IopPlatform.ClinicalNotes.Features.Notes;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.ClinicalNotes.Features.GroupNotes;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using IopPlatform.Enrollment.Contracts;
 
 namespace IopPlatform.ClinicalNotes.Features.GroupNotes;
 

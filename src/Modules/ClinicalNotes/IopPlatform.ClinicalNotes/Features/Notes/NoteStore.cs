@@ -1,8 +1,4 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
 
 namespace IopPlatform.ClinicalNotes.Features.Notes;
 

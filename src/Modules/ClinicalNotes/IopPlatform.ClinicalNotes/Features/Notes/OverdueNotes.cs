@@ -1,13 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.ClinicalNotes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.ClinicalNotes.Features.Notes;
 
 /// <summary>A note its author has not signed by its due time (no patient content: ids and times only).</summary>

@@ -1,9 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.ClinicalNotes.Contracts;
-using MediatR;
-
 namespace IopPlatform.ClinicalNotes.Features.Outbox;
 
 internal sealed class GetPendingClinicalNotesEventsValidator : AbstractValidator<GetPendingClinicalNotesEventsQuery>

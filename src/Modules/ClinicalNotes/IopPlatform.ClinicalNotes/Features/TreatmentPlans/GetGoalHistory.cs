@@ -1,15 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.ClinicalNotes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.ClinicalNotes.Features.TreatmentPlans;
 
 internal sealed record GetGoalHistoryQuery(Guid GoalId) : IRequest<IReadOnlyList<GoalStatusChangeDto>>, IAuditedRequest

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.ClinicalNotes.Contracts;
-using IopPlatform.BuildingBlocks.Errors;
-
 namespace IopPlatform.ClinicalNotes.Features.TreatmentPlans;
 
 internal static class PlanStore

@@ -1,6 +1,3 @@
-using FluentValidation;
-using IopPlatform.ClinicalNotes.Contracts;
-
 namespace IopPlatform.ClinicalNotes.Features.TreatmentPlans;
 
 /// <summary>A measurable treatment-plan goal.</summary>

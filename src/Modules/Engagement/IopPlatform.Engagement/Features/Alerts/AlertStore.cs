@@ -1,11 +1,4 @@
-using System.Data.Common;
-using System.Text.Json;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Engagement.Infrastructure;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 

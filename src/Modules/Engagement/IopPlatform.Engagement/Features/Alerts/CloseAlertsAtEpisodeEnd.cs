@@ -1,9 +1,4 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Engagement.Infrastructure;
-using MediatR;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 

@@ -1,10 +1,5 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
-using MediatR;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 

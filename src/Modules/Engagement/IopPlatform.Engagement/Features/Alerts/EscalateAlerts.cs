@@ -1,9 +1,4 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Engagement.Contracts;
 using IopPlatform.Engagement.Features.RulePacks;
-using MediatR;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 

@@ -1,19 +1,4 @@
-using System.Data.Common;
-using System.Text.Json;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Engagement.Infrastructure;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 

@@ -1,14 +1,4 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Engagement.Features.Alerts;

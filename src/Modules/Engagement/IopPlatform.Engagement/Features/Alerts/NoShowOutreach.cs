@@ -1,13 +1,6 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Engagement.Contracts;
 using IopPlatform.Engagement.Features.Drift;
 using IopPlatform.Engagement.Features.RulePacks;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Engagement.Features.Alerts;
 

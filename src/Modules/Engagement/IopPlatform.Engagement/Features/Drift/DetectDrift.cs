@@ -1,17 +1,5 @@
-using System.Text.Json;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Engagement.Features.Alerts;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Engagement.Features.Drift;
 

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.Flags;
 

@@ -1,12 +1,7 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Engagement.Contracts;
 using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.RulePacks;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
 
 namespace IopPlatform.Engagement.Features.Drift;
 

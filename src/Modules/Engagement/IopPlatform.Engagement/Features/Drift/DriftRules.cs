@@ -1,5 +1,4 @@
 using System.Globalization;
-using IopPlatform.Engagement.Contracts;
 
 namespace IopPlatform.Engagement.Features.Drift;
 

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using MediatR;
 using Microsoft.Extensions.Configuration;
 
 namespace IopPlatform.Engagement.Features.Drift;

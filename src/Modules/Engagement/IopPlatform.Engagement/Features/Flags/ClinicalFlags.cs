@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.Drift;
 

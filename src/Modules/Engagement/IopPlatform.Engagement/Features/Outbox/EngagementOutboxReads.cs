@@ -1,9 +1,3 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Engagement.Contracts;
-using IopPlatform.Engagement.Infrastructure;
-using MediatR;
-
 namespace IopPlatform.Engagement.Features.Outbox;
 
 internal sealed class GetPendingEngagementEventsValidator : AbstractValidator<GetPendingEngagementEventsQuery>

@@ -1,12 +1,3 @@
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Engagement.Features.RulePacks;
 
 /// <summary>Every stored version of a program's rule pack, newest first.</summary>

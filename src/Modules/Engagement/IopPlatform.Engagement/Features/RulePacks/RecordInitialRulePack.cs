@@ -1,9 +1,3 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Engagement.Contracts;
-using MediatR;
-
 namespace IopPlatform.Engagement.Features.RulePacks;
 
 internal sealed class RecordInitialRulePackValidator : AbstractValidator<RecordInitialRulePackCommand>

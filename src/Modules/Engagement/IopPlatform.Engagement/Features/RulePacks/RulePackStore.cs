@@ -1,8 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Engagement.Contracts;
-
 namespace IopPlatform.Engagement.Features.RulePacks;
 
 /// <summary>One version of a program's drift rule pack; version 0 is the defaults of the running release (nothing stored).</summary>

@@ -1,6 +1,4 @@
-using FluentValidation;
 using FluentValidation.Results;
-using IopPlatform.Engagement.Contracts;
 
 namespace IopPlatform.Engagement.Features.RulePacks;
 

@@ -1,5 +1,3 @@
-using Dapper;
-
 namespace IopPlatform.Enrollment.Features.Consents;
 
 /// <summary>

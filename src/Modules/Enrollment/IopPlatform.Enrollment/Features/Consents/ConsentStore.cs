@@ -1,15 +1,3 @@
-using System.Data.Common;
-using System.Text.Json.Serialization;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Infrastructure;
-using MediatR;
 namespace IopPlatform.Enrollment.Features.Consents;
 
 internal static class ConsentVocabulary

@@ -1,13 +1,6 @@
-using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Integration.Contracts;
-using MediatR;
 
 namespace IopPlatform.Enrollment.Features.Consents;
 

@@ -1,11 +1,5 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Features.Consents;
-using IopPlatform.Enrollment.Infrastructure;
 using IopPlatform.Outcomes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 

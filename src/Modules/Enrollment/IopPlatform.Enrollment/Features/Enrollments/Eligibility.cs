@@ -1,5 +1,4 @@
 using System.Globalization;
-using IopPlatform.Enrollment.Contracts;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 

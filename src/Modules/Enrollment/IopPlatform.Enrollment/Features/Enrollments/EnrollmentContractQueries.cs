@@ -1,12 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 internal sealed class GetActiveEnrollmentsValidator : AbstractValidator<GetActiveEnrollmentsQuery>

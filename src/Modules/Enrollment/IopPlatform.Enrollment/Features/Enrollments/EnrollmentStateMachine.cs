@@ -1,5 +1,3 @@
-using IopPlatform.Enrollment.Contracts;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>The episode-of-care state machine (DOMAIN.md §2). Each action is a sub-resource POST.</summary>

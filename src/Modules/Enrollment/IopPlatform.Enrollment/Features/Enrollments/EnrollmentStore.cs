@@ -1,10 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Infrastructure;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>Loads and saves enrollments; handlers change an <see cref="EnrollmentRow"/> in memory and save it under its version.</summary>

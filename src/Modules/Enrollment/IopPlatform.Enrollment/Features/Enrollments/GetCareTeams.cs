@@ -1,8 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>The current care teams of many enrollments in one query per chunk (Engagement's drift job routes alerts with them).</summary>

@@ -1,8 +1,3 @@
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Infrastructure;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>Answers other modules (Outcomes, alerts) with what they need to interpret an enrollment's clinical data.</summary>

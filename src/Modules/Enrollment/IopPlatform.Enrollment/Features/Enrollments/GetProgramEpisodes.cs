@@ -1,8 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>Answers cohort reports (Outcomes) with a program's admitted episodes in one query.</summary>

@@ -1,8 +1,3 @@
-using FluentValidation;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>Hold, resume or cancel: a status change with a reason.</summary>

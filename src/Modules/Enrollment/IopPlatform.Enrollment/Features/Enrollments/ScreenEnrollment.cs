@@ -1,11 +1,5 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Messaging;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Enrollment.Features.Programs;
-using IopPlatform.Enrollment.Infrastructure;
-using MediatR;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 

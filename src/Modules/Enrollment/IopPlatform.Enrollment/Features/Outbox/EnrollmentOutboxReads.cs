@@ -1,9 +1,3 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Infrastructure;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Outbox;
 
 internal sealed class GetPendingEnrollmentEventsValidator : AbstractValidator<GetPendingEnrollmentEventsQuery>

@@ -1,8 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Patients;
 
 /// <summary>Names and identifiers only (minimum necessary): ClinicalNotes uses them to warn about names in shared text.</summary>

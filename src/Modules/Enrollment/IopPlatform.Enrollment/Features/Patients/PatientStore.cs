@@ -1,13 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using System.Text.Json.Serialization;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Infrastructure;
-using MediatR;
-
 namespace IopPlatform.Enrollment.Features.Patients;
 
 /// <summary>Creates a patient (no <see cref="Id"/>) or replaces one's record (PUT, with the If-Match version).</summary>

@@ -1,13 +1,3 @@
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Enrollment.Features.Programs;
 
 internal sealed class GetProgramHandler(IDbConnectionFactory db) : IRequestHandler<GetProgramQuery, ProgramDto?>

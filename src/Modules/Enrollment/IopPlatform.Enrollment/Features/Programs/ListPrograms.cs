@@ -1,13 +1,3 @@
-using IopPlatform.BuildingBlocks.Security;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Enrollment.Features.Programs;
 
 internal sealed record ListProgramsQuery(Guid? SiteId, int Limit, string? Cursor) : IRequest<CursorPage<ProgramDto>>;

@@ -1,9 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Enrollment.Infrastructure;
-
 namespace IopPlatform.Enrollment.Features.Programs;
 
 /// <summary>Reads programs with their core groups (the drift rule pack is Engagement's: /programs/{id}/rule-pack).</summary>

@@ -1,15 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Enrollment.Features.Programs;
 
 /// <summary>The new state of a program (a full replacement; the site cannot change).</summary>

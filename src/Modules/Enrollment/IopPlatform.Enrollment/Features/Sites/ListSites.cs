@@ -1,14 +1,3 @@
-using IopPlatform.BuildingBlocks.Security;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Enrollment.Features.Sites;
 
 internal sealed record ListSitesQuery(int Limit, string? Cursor) : IRequest<CursorPage<SiteDto>>;

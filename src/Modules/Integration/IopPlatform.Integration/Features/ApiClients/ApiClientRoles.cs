@@ -1,9 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Integration.Contracts;
-using MediatR;
-
 namespace IopPlatform.Integration.Features.ApiClients;
 
 /// <summary>

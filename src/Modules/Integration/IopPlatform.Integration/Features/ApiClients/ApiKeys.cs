@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Integration.Contracts;
 
 namespace IopPlatform.Integration.Features.ApiClients;
 

@@ -1,13 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.Integration.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Integration.Features.ApiClients;
 
 internal sealed record ListApiClientsQuery(int Limit, string? Cursor) : IRequest<CursorPage<ApiClientDto>>;

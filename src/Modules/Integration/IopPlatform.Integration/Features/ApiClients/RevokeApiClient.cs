@@ -1,14 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Integration.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Integration.Features.ApiClients;
 
 /// <summary>Revokes an API client's key at once; revoking a revoked client changes nothing.</summary>

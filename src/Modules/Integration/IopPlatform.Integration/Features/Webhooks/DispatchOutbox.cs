@@ -2,14 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.ClinicalNotes.Contracts;
 using IopPlatform.Engagement.Contracts;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Integration.Features.Webhooks;

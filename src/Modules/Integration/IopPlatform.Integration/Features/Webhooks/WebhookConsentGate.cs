@@ -1,9 +1,5 @@
 using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
-using MediatR;
 
 namespace IopPlatform.Integration.Features.Webhooks;
 

@@ -1,16 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Enrollment.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Integration.Features.Webhooks;

@@ -1,7 +1,3 @@
-using IopPlatform.BuildingBlocks.Data;
-using System.Data.Common;
-using Dapper;
-using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Outcomes.Features.Measures;
 
 namespace IopPlatform.Outcomes.Features.DrugTests;

@@ -1,8 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-
 namespace IopPlatform.Outcomes.Features.DrugTests;
 
 /// <summary>

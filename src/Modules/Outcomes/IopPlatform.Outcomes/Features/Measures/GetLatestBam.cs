@@ -1,8 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-
 namespace IopPlatform.Outcomes.Features.Measures;
 
 /// <summary>Set-based: the latest BAM of many enrollments in one query per 1,000 ids (for the drift job).</summary>

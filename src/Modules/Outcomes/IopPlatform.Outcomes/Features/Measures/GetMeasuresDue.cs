@@ -1,15 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Outcomes.Features.Measures;
 
 /// <summary>Which scheduled instruments an enrollment is due for under its program's cadence.</summary>

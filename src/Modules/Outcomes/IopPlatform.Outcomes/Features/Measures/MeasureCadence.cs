@@ -1,16 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Outcomes.Features.Measures;
 
 internal static class CadenceDefaults

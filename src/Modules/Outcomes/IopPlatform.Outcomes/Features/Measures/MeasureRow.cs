@@ -1,5 +1,4 @@
 using System.Globalization;
-using IopPlatform.Outcomes.Contracts;
 
 namespace IopPlatform.Outcomes.Features.Measures;
 

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.Outcomes.Contracts;
-
 namespace IopPlatform.Outcomes.Features.Measures;
 
 /// <summary>

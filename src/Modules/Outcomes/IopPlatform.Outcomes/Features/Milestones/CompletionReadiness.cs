@@ -1,14 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Outcomes.Features.Milestones;
 
 /// <summary>Answers Enrollment's discharge: ready when all six milestones are met or a clinician has overridden with a reason.</summary>

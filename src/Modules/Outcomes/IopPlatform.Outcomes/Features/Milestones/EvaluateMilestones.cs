@@ -1,18 +1,7 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.ClinicalNotes.Contracts;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Outcomes.Contracts;
 using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
 using IopPlatform.Scheduling.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Outcomes.Features.Milestones;
 

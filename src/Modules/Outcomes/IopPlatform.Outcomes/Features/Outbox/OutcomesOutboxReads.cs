@@ -1,9 +1,3 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-
 namespace IopPlatform.Outcomes.Features.Outbox;
 
 internal sealed class GetPendingOutcomesEventsValidator : AbstractValidator<GetPendingOutcomesEventsQuery>

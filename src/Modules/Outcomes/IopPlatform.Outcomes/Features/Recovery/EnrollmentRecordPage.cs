@@ -1,11 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.Enrollment.Contracts;
-using MediatR;
-
 namespace IopPlatform.Outcomes.Features.Recovery;
 
 /// <summary>

@@ -1,14 +1,3 @@
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Outcomes.Contracts;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Outcomes.Features.Recovery;
 
 internal sealed record ListSupportActivitiesQuery(Guid EnrollmentId, int Limit, string? Cursor) : IRequest<CursorPage<SupportActivityDto>>, IAuditedRequest

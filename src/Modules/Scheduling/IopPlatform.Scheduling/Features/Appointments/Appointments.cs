@@ -1,17 +1,5 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Security;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Rosters;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Scheduling.Features.Appointments;
 

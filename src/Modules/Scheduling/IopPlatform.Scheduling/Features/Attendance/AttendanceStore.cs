@@ -1,10 +1,5 @@
-using System.Data.Common;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Outbox;
-using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
 

@@ -1,17 +1,5 @@
 using System.Text.Json;
-using Dapper;
-using FluentValidation;
 using FluentValidation.Results;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Http;
-using IopPlatform.BuildingBlocks.Messaging;
-using IopPlatform.BuildingBlocks.Security;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
 

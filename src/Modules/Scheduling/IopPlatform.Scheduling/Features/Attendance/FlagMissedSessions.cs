@@ -1,10 +1,6 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.BuildingBlocks.Reactions;
-using IopPlatform.Scheduling.Contracts;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Outbox;
-using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Scheduling.Features.Attendance;

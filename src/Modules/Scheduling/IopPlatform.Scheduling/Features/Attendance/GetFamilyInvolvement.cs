@@ -1,9 +1,4 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Scheduling.Contracts;
 using IopPlatform.Scheduling.Domain;
-using MediatR;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
 

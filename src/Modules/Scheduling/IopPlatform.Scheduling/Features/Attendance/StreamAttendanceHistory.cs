@@ -1,9 +1,4 @@
 using System.Runtime.CompilerServices;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Scheduling.Contracts;
-using MediatR;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
 

@@ -1,11 +1,6 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.Enrollment.Contracts;
 using EnrollmentStatus = IopPlatform.Scheduling.Domain.EnrollmentStatus;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Rosters;
-using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Scheduling.Features.Enrollments;

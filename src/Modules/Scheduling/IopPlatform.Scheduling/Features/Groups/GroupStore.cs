@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Scheduling.Domain;
 
 namespace IopPlatform.Scheduling.Features.Groups;

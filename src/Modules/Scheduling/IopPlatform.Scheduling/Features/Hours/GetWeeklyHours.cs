@@ -1,18 +1,6 @@
 using System.Globalization;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using IopPlatform.BuildingBlocks.Security;
-using IopPlatform.Enrollment.Contracts;
-using IopPlatform.Scheduling.Contracts;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Rosters;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.Scheduling.Features.Hours;
 

@@ -1,10 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.Scheduling.Contracts;
-using MediatR;
 
 namespace IopPlatform.Scheduling.Features.Outbox;
 

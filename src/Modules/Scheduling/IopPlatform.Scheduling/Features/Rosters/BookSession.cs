@@ -1,11 +1,5 @@
-using Dapper;
-using FluentValidation;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Groups;
-using MediatR;
 
 namespace IopPlatform.Scheduling.Features.Rosters;
 

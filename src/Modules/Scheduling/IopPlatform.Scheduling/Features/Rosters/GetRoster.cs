@@ -1,9 +1,3 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Audit;
-using IopPlatform.BuildingBlocks.Data;
-using IopPlatform.BuildingBlocks.Errors;
-using MediatR;
-
 namespace IopPlatform.Scheduling.Features.Rosters;
 
 /// <summary>One line of a session's roster: the booking and, when recorded, the attendance.</summary>

@@ -1,7 +1,5 @@
-using System.Data.Common;
-using Dapper;
-using IopPlatform.BuildingBlocks.Errors;
 using IopPlatform.Scheduling.Domain;
+using EnrollmentStatus = IopPlatform.Scheduling.Domain.EnrollmentStatus;
 
 namespace IopPlatform.Scheduling.Features.Rosters;
 

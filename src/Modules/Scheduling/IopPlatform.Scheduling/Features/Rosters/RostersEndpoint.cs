@@ -1,9 +1,3 @@
-using IopPlatform.BuildingBlocks.Security;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace IopPlatform.Scheduling.Features.Rosters;
 
 internal static class RostersEndpoint

@@ -1,7 +1,4 @@
-using Dapper;
-using IopPlatform.BuildingBlocks.Data;
 using IopPlatform.Scheduling.Features.Groups;
-using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Scheduling.Features.Sessions;
