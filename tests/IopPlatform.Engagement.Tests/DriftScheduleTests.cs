@@ -49,6 +49,29 @@ public abstract class DriftScheduleTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         Assert.Equal(new DateOnly(2026, 3, 13), (await Runs(tokyo))[^1].LocalDate);
     }
 
+    [Fact]
+    public async Task The_evening_run_counts_that_evenings_no_shows_even_when_the_missed_session_job_has_not_run_yet()
+    {
+        // Both jobs fire on the same 15-minute tick; Hangfire does not order them. The drift run marks the no-shows
+        // past their grace itself first, so Tuesday's and Wednesday's misses count on Wednesday evening, not a day late.
+        var (programId, groupId) = await ProgramWithDailyGroup();
+        var dana = await ActiveEnrollment(programId, "Dana", "cm-a");
+        var now = Api.Clock.GetUtcNow();
+        var next = (await Sessions(groupId)).Where(x => x.StartsAt > now).Take(3).ToList();
+        Api.Clock.SetUtcNow(next[0].EndsAt.AddHours(1));
+        await Present(next[0].Id, dana.Id);
+
+        // The second evening after, 23:30 in Chicago: its 21:00 session is just past the 2-hour grace; nothing marked it yet.
+        Api.Clock.SetUtcNow(next[2].EndsAt.AddHours(2.5));
+        Assert.Equal(0, await Count("SELECT COUNT(*) FROM scheduling_attendance WHERE enrollment_id = @Id AND status = 'absent_unexcused'", new { dana.Id }));
+        await Run(new RunDueDriftScansCommand());
+
+        Assert.Equal(2, await Count(
+            "SELECT COUNT(*) FROM scheduling_attendance WHERE enrollment_id = @Id AND status = 'absent_unexcused' AND session_id IN (@S1, @S2)",
+            new { dana.Id, S1 = next[1].Id, S2 = next[2].Id }));
+        Assert.Equal(1, await Count("SELECT COUNT(*) FROM engagement_alert WHERE enrollment_id = @Id AND status = 'open' AND severity = 'amber'", new { dana.Id }));
+    }
+
     [Theory]
     [InlineData("23:00", "2026-03-10T22:59:00-05:00", "2026-03-09")]
     [InlineData("23:00", "2026-03-10T23:00:00-05:00", "2026-03-10")]

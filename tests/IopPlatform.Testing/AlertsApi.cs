@@ -142,12 +142,8 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
     protected async Task Present(Guid sessionId, Guid enrollmentId, int minutes = 180) =>
         await (await Clinician().PostJson($"/api/v1/sessions/{sessionId}/attendance", new { enrollmentId, status = "present", minutes })).Read<IdOnly>(HttpStatusCode.Created);
 
-    /// <summary>Runs Scheduling's missed-session job as Hangfire would (the command type is internal to Scheduling).</summary>
-    protected Task FlagMissedSessions()
-    {
-        var type = Type.GetType("IopPlatform.Scheduling.Features.Attendance.FlagMissedSessionsCommand, IopPlatform.Scheduling", throwOnError: true)!;
-        return Run((IRequest<Unit>)Activator.CreateInstance(type, nonPublic: true)!);
-    }
+    /// <summary>Runs Scheduling's missed-session job as Hangfire would.</summary>
+    protected Task FlagMissedSessions() => Run(new IopPlatform.Scheduling.Contracts.FlagMissedSessionsCommand());
 
     protected async Task Run(IRequest<Unit> command)
     {

@@ -114,3 +114,10 @@ public sealed record AttendanceStreamItemDto
     /// <summary>Attended minutes (0 when absent or not recorded).</summary>
     public required int Minutes { get; init; }
 }
+
+/// <summary>
+/// Marks the booked patients of sessions past their grace period with nothing recorded as unexcused no-shows (recurring
+/// job <c>scheduling:flag-missed-sessions</c>, every 15 minutes by default). Idempotent by the attendance key, so any
+/// module may send it before it reads attendance, e.g. the drift job at the site's evening run.
+/// </summary>
+public sealed record FlagMissedSessionsCommand : MediatR.IRequest<MediatR.Unit>;

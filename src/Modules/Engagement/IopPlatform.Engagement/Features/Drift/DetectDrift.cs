@@ -72,6 +72,9 @@ internal sealed class DriftScanHandler(
         {
             return Unit.Value;
         }
+        // The missed-session job fires on the same 15-minute tick and may run after this one: marking the evening's
+        // no-shows first makes them count tonight instead of a day late (idempotent, so a second run marks nothing).
+        await mediator.Send(new FlagMissedSessionsCommand(), cancellationToken);
         var scans = new List<DriftScanResultDto>();
         if (due.Count == programs.Count)
         {

@@ -5,9 +5,6 @@ using Microsoft.Extensions.Logging;
 
 namespace IopPlatform.Scheduling.Features.Attendance;
 
-/// <summary>Recurring job <c>scheduling:flag-missed-sessions</c> (every 15 minutes by default).</summary>
-internal sealed record FlagMissedSessionsCommand : IRequest<Unit>;
-
 /// <summary>
 /// Sessions that ended more than the grace period ago: booked patients with nothing recorded become
 /// <c>absent_unexcused</c>, each with a <c>session.missed</c> outbox row in the same transaction and a
