@@ -6,7 +6,7 @@ namespace IopPlatform.DriftEvaluation.Tests;
 /// <summary>One dropout: whether and when the inbox showed a new amber/red alert about them.</summary>
 public sealed record DropoutDetection(PatientOutcome Outcome, DateTimeOffset? DetectedAt, string? Rule)
 {
-    /// <summary>The allowance of DOMAIN.md §7: an alert no later than this many days after the last attended session.</summary>
+    /// <summary>The quality targets' allowance: an alert no later than this many days after the last attended session.</summary>
     public const int RecallDays = 7;
 
     /// <summary>Days from the end of the last attended session to the alert (negative: before it), elapsed time.</summary>
@@ -26,7 +26,7 @@ public sealed record DropoutDetection(PatientOutcome Outcome, DateTimeOffset? De
 }
 
 /// <summary>
-/// The figures of DOMAIN.md §7's quality targets over one run. Definitions (also printed with the table):
+/// The figures of the quality targets over one run. Definitions (also printed with the table):
 /// <list type="bullet">
 /// <item>A risk alert "reaches amber/red" when it is raised at amber/red or raised to it (from its history); alerts
 /// of every status count. Outreach tasks, safety alerts and clinical flags are not risk alerts.</item>

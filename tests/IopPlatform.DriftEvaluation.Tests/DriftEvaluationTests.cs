@@ -33,7 +33,7 @@ public sealed class EvaluatedSqliteApi() : EvaluatedApi(IopPlatform.BuildingBloc
 public sealed class EvaluatedPostgresApi() : EvaluatedApi(IopPlatform.BuildingBlocks.Data.DatabaseEngine.Postgres);
 
 /// <summary>
-/// The drift rules measured on a labelled cohort through the real API and jobs (DOMAIN.md §7 quality targets): one
+/// The drift rules measured on a labelled cohort through the real API and jobs (the quality targets of DriftTargets): one
 /// test prints the table and checks the run itself; each target has its own test, so a missed target names itself.
 /// </summary>
 public abstract class DriftEvaluationTests<TApi>(TApi api) : EngineTest<TApi>(api)

@@ -4,7 +4,7 @@ using Xunit;
 namespace IopPlatform.DriftEvaluation.Tests;
 
 /// <summary>
-/// DOMAIN.md §7's quality targets and the switch that decides whether a missed target fails the test run. The only
+/// The drift rule pack's quality targets and the switch that decides whether a missed target fails the test run. The only
 /// place the evaluation reads its environment:
 /// <list type="bullet">
 /// <item><c>IOP_DRIFT_TARGETS</c>: unset (CI) fails a missed target except those in <see cref="ReportedOnly"/>, which

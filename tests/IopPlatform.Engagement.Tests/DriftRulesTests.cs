@@ -5,7 +5,7 @@ using Xunit;
 namespace IopPlatform.Engagement.Tests;
 
 /// <summary>
-/// Each rule of DOMAIN.md §7 on both sides of its threshold, as tables of cases: attendance patterns (the only alert
+/// Each drift rule (Engagement module README, "Rules") on both sides of its threshold, as tables of cases: attendance patterns (the only alert
 /// rules), the clinical severity raise, and the flags. Sessions are written oldest first, one letter each:
 /// P present, U unexcused miss, E excused, C cancelled by the program, N nothing recorded (not yet taken or on hold).
 /// </summary>

@@ -19,7 +19,7 @@ public abstract class RepeatSuicidalIdeationTests<TApi>(TApi api) : AlertsTest<T
 
     // PHQ-9 item 9 ("thoughts that you would be better off dead or of hurting yourself"), answered 0–3: Kroenke, Spitzer &
     // Williams 2001 (J Gen Intern Med 16:606–613) and the Pfizer PHQ-9 instructions — any answer above 0 needs a same-day
-    // clinical assessment, whatever the total (DOMAIN.md §6).
+    // clinical assessment, whatever the total (Joint Commission NPSG.15.01.01).
     //   item 9 | new safety alert while one is acknowledged
     //   0      | no
     //   1      | yes

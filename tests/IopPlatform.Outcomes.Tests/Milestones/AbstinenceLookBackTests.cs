@@ -28,7 +28,7 @@ public sealed class AbstinenceLookBackTests
             return new UseReportFact(Guid.CreateVersion7(), at, "BAM use subscale 1", lastUse);
         }).ToList();
 
-    // 30 days of abstinence (the program's milestone, DOMAIN.md §6) with the BAM's 30-day look-back for use items 4–6
+    // 30 days of abstinence (the program's milestone) with the BAM's 30-day look-back for use items 4–6
     // (Cacciola JS et al., J Subst Abuse Treat 2013;44(3):256–263: "in the past 30 days").
     //   BAMs reporting use      | unexpected positive on day | now (day) | met
     [Theory]

@@ -1,7 +1,7 @@
 namespace IopPlatform.Engagement.Contracts;
 
 /// <summary>
-/// The drift rule pack of a program (DOMAIN.md §7), rewritten from a labelled-cohort measurement. Two outputs: dropout-risk
+/// The drift rule pack of a program (Engagement module README, "Rules"), rewritten from a labelled-cohort measurement. Two outputs: dropout-risk
 /// alerts (amber/red, the case manager's inbox, escalated when ignored) come ONLY from attendance patterns over scheduled
 /// sessions (unexcused misses; excused absences, program cancellations and holds never count); clinical and program flags
 /// (below intensity, billing risk, BAM concern, level-of-care review) go to the enrollment and the weekly review list.
@@ -37,7 +37,7 @@ public sealed record DriftRulePack
     /// <summary>An alert unacknowledged for this many hours escalates to the supervisor (default 24).</summary>
     public EscalationRule Escalation { get; init; } = new();
 
-    /// <summary>The defaults of DOMAIN.md §7.</summary>
+    /// <summary>The defaults of the running release (Engagement module README, "Rules").</summary>
     public static DriftRulePack Default { get; } = new();
 }
 

@@ -1,6 +1,6 @@
 namespace IopPlatform.Enrollment.Infrastructure;
 
-/// <summary>Partner-facing event types of Enrollment's own lifecycle (DOMAIN.md §8).</summary>
+/// <summary>Partner-facing event types of Enrollment's own lifecycle (Integration module README, "Webhook subscriptions").</summary>
 internal static class EnrollmentEvents
 {
     public const string StatusChanged = "enrollment.status_changed";

@@ -12,7 +12,7 @@ internal static class AlertResolutions
     public static readonly string[] All = ["reengaged", "barrier_addressed", "clinical_follow_up", "level_of_care_changed", "not_applicable", "other"];
 }
 
-/// <summary>Outreach vocabularies of DOMAIN.md §7.</summary>
+/// <summary>Outreach vocabularies of the alert lifecycle.</summary>
 internal static class OutreachCodes
 {
     public static readonly string[] Channels = ["call", "sms", "letter", "in_person"];

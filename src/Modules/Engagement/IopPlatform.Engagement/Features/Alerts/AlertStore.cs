@@ -10,7 +10,7 @@ internal static class AlertTypes
     public const string Safety = "safety";
 }
 
-/// <summary>The alert lifecycle of DOMAIN.md §7: open → acknowledged → outreach_attempted → resolved | escalated.</summary>
+/// <summary>The alert lifecycle (Engagement module README, "Lifecycle"): open → acknowledged → outreach_attempted → resolved | escalated.</summary>
 internal static class AlertStatus
 {
     public const string Open = "open";
@@ -46,7 +46,7 @@ internal static class AlertStatus
     }
 }
 
-/// <summary>Partner-facing event types Enrollment's engagement features write to <c>engagement_outbox</c> (DOMAIN.md §8).</summary>
+/// <summary>Partner-facing event types Enrollment's engagement features write to <c>engagement_outbox</c> (Integration module README, "Webhook subscriptions").</summary>
 internal static class EngagementEvents
 {
     public const string AlertRaised = "alert.raised";

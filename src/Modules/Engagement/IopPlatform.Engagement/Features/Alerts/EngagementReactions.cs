@@ -40,8 +40,9 @@ internal sealed class EngagementReactionsHandler(IMediator mediator, IDbConnecti
                 AlertType = AlertTypes.Safety,
                 Rule = DriftRuleCodes.Safety,
                 Severity = AlertSeverity.Red,
-                Basis = "DOMAIN.md §6: any answer above zero to PHQ-9 item 9 (thoughts of self-harm) is a safety concern for the clinician and the case manager the same day, " +
-                        "whatever the total score; it is handled apart from dropout alerts.",
+                Basis = "Any answer above zero to PHQ-9 item 9 (thoughts of self-harm) is a safety concern for the clinician and the case manager the same day, " +
+                        "whatever the total score; it is handled apart from dropout alerts. " +
+                        "Source: PHQ-9 item 9 (Kroenke et al. 2001); every positive screen gets a suicide-risk assessment (Joint Commission NPSG.15.01.01).",
                 InputsJson = AlertStore.ToJson(new { phq9Item9 = notification.ItemScore, outcomesAlertId = notification.AlertId }),
                 Evidence = [new AlertEvidence { Kind = "measure", Id = notification.MeasureId, At = notification.RaisedAt, Detail = $"phq9 item 9 = {notification.ItemScore}" }],
                 CaseManager = caseManager,

@@ -23,7 +23,8 @@ internal static class NoShowOutreach
         Rule = DriftRuleCodes.NoShowOutreach,
         OpenKeyRule = $"{DriftRuleCodes.NoShowOutreach}:{sessionId:N}",
         Severity = AlertSeverity.Info,
-        Basis = $"DOMAIN.md §7: any unexcused no-show, however recorded, creates one outreach task for the case manager, due within {rule.DueWithinHours} hours.",
+        Basis = $"Any unexcused no-show, however recorded, creates one outreach task for the case manager, due within {rule.DueWithinHours} hours. " +
+                "Source: outreach after a missed session (SAMHSA TIP 47, retention in intensive outpatient treatment).",
         InputsJson = AlertStore.ToJson(new { sessionId, sessionStartsAt, dueWithinHours = rule.DueWithinHours }),
         Evidence = [new AlertEvidence { Kind = "session", Id = sessionId, At = sessionStartsAt, Detail = "absent_unexcused" }],
         CaseManager = team?.CaseManager,

@@ -143,7 +143,7 @@ internal static class DriftChangePlanner
         AlertType = open.AlertType,
         Rule = open.RuleCode,
         Severity = open.Severity,
-        Basis = "DOMAIN.md §7: when the patient attends again the attendance signal has cleared; the alert resolves itself (resolved_by_return) so a later drift raises a new alert.",
+        Basis = "When the patient attends again the attendance signal has cleared; the alert resolves itself (resolved_by_return) so a later drift raises a new alert.",
         InputsJson = AlertStore.ToJson(new { attendedSessionId = back.SessionId, attendedAt = back.StartsAt, status = back.Status }),
         Evidence = [new AlertEvidence { Kind = "session", Id = back.SessionId, At = back.StartsAt, Detail = $"{back.Status} ({back.Minutes} min)" }],
         CaseManager = item.CareTeam?.CaseManager,

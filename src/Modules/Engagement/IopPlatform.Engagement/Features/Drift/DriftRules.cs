@@ -52,7 +52,7 @@ internal static class DriftRuleCodes
     public static readonly IReadOnlyList<string> Flags = [BelowIntensity, BillingRisk, BamConcern, LevelOfCareReview];
 }
 
-/// <summary>What a rule produces (DOMAIN.md §7): an inbox alert, a severity raise, or a flag for the review list.</summary>
+/// <summary>What a rule produces (Engagement module README, "Rules"): an inbox alert, a severity raise, or a flag for the review list.</summary>
 internal static class RuleOutputs
 {
     public const string Alert = "alert";
@@ -145,7 +145,7 @@ internal sealed record DriftVerdict(IReadOnlyList<RuleResult> Rules, RuleResult?
 }
 
 /// <summary>
-/// The drift rule pack of DOMAIN.md §7 as pure functions: the same facts and clock give the same verdicts, so each
+/// The drift rule pack (Engagement module README, "Rules") as pure functions: the same facts and clock give the same verdicts, so each
 /// threshold is tested on both sides. Attendance codes: present/late/left_early count as attended, absent_unexcused as
 /// missed; absent_excused and cancelled_by_program are neither (notice was given, or the program cancelled), and a
 /// session without a record (not yet taken, or on hold) is not counted. No rule counts calendar days: a Mon/Wed/Thu
@@ -202,9 +202,10 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(counted);
         ArgumentNullException.ThrowIfNull(outreach);
         var rule = pack.ConsecutiveMissed;
-        var basis = $"DOMAIN.md §7: {rule.Amber} consecutive unexcused misses of scheduled sessions raise an amber dropout-risk alert; {rule.Red} without contact " +
+        var basis = $"{rule.Amber} consecutive unexcused misses of scheduled sessions raise an amber dropout-risk alert; {rule.Red} without contact " +
                     "(no outreach attempt logged since the first miss) raise a red alert with a discharge review, never an automatic discharge. " +
-                    "Excused absences and program cancellations neither count nor break the run.";
+                    "Excused absences and program cancellations neither count nor break the run. " +
+                    "Source: missed sessions early in treatment are the strongest dropout signal (Brorson et al. 2013, systematic review of dropout predictors in SUD treatment).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.ConsecutiveMissed, RuleOutputs.Alert, basis);
@@ -226,8 +227,9 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(counted);
         var rule = pack.NoRecentAttendance;
-        var basis = $"DOMAIN.md §7: no attendance at the last {rule.Sessions} scheduled sessions (excused absences and program cancellations left out) raises a red " +
-                    "dropout-risk alert with a discharge review, whether or not anyone reached the patient.";
+        var basis = $"No attendance at the last {rule.Sessions} scheduled sessions (excused absences and program cancellations left out) raises a red " +
+                    "dropout-risk alert with a discharge review, whether or not anyone reached the patient. " +
+                    "Source: missed sessions are the strongest dropout signal (Brorson et al. 2013, systematic review of dropout predictors in SUD treatment).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.NoRecentAttendance, RuleOutputs.Alert, basis);
@@ -247,9 +249,10 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(counted);
         var rule = pack.AttendanceRatio;
-        var basis = $"DOMAIN.md §7: attended / scheduled sessions over the last {rule.WindowDays} days below {rule.MinimumRatio.ToString(CultureInfo.InvariantCulture)} " +
+        var basis = $"Attended / scheduled sessions over the last {rule.WindowDays} days below {rule.MinimumRatio.ToString(CultureInfo.InvariantCulture)} " +
                     $"with at least {rule.MinimumUnexcusedMisses} unexcused misses raises an amber dropout-risk alert while the latest scheduled session was missed " +
-                    "(a patient who came to the latest one is back). Excused absences and program cancellations are left out.";
+                    "(a patient who came to the latest one is back). Excused absences and program cancellations are left out. " +
+                    "Source: missed sessions are the strongest dropout signal (Brorson et al. 2013, systematic review of dropout predictors in SUD treatment).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.AttendanceRatio, RuleOutputs.Alert, basis);
@@ -286,10 +289,11 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(counted);
         ArgumentNullException.ThrowIfNull(tests);
         var rule = pack.ClinicalSeverity;
-        var basis = $"Issue 16 (measured on the labelled cohort, README decision 43): one unexcused no-show at the latest scheduled session raises an amber dropout-risk alert " +
+        var basis = $"One unexcused no-show at the latest scheduled session raises an amber dropout-risk alert " +
                     $"when it comes with a return to use — a confirmed unexpected positive or a refusal collected in the last {rule.DrugTestWindowDays} days after a test of this episode " +
                     "showing abstinence" + (rule.BamWorseThanIntake ? " — or a latest BAM worse than the patient's own intake BAM" : string.Empty) +
-                    ". Early positives before any abstinent test are the reason for treatment, not a return to use.";
+                    ". Early positives before any abstinent test are the reason for treatment, not a return to use. " +
+                    "Source: this program's rule pack (switch noShowWithClinicalSignal), measured on a labelled patient cohort so that drifting patients are alerted while they still come.";
         if (!rule.Enabled || !rule.NoShowWithClinicalSignal)
         {
             return Off(DriftRuleCodes.NoShowWithClinicalSignal, RuleOutputs.Alert, basis);
@@ -328,9 +332,10 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(tests);
         var rule = pack.ClinicalSeverity;
-        var basis = $"DOMAIN.md §7: an amber attendance signal becomes red with a confirmed unexpected positive or a refusal collected in the last {rule.DrugTestWindowDays} days" +
+        var basis = $"An amber attendance signal becomes red with a confirmed unexpected positive or a refusal collected in the last {rule.DrugTestWindowDays} days" +
                     (rule.BamWorseThanIntake ? ", or a latest BAM worse than the patient's own intake BAM" : string.Empty) +
-                    ". Clinical signals never raise a dropout-risk alert by themselves.";
+                    ". Clinical signals never raise a dropout-risk alert by themselves. " +
+                    "Source: Brief Addiction Monitor (Cacciola et al. 2013); confirmed drug testing (SAMHSA TAP 32, clinical drug testing in primary care).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.ClinicalSeverity, RuleOutputs.Severity, basis);
@@ -369,8 +374,9 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(subject);
         var rule = pack.BelowIntensity;
-        var basis = $"DOMAIN.md §4 and §7: attended hours below the patient's required weekly hours (9 adult / 6 adolescent by default) in {rule.ConsecutiveWeeks} consecutive " +
-                    "complete ISO weeks (Monday–Sunday in the site's time zone, only weeks the patient was admitted for in full) flag the enrollment for the review list.";
+        var basis = $"Attended hours below the patient's required weekly hours (9 adult / 6 adolescent by default) in {rule.ConsecutiveWeeks} consecutive " +
+                    "complete ISO weeks (Monday–Sunday in the site's time zone, only weeks the patient was admitted for in full) flag the enrollment for the review list. " +
+                    "Source: ASAM Criteria level 2.1 (intensive outpatient: 9 or more hours a week for adults, 6 or more for adolescents).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.BelowIntensity, RuleOutputs.Flag, basis);
@@ -424,8 +430,9 @@ internal static class DriftRules
     {
         ArgumentNullException.ThrowIfNull(pack);
         var rule = pack.Bam;
-        var basis = $"DOMAIN.md §6–7: on the latest Brief Addiction Monitor, a subscale of concern (Use ≥ {rule.UseAtLeast}, Risk ≥ {rule.RiskAtLeast}, Protective ≤ {rule.ProtectiveAtMost}) " +
-                    "that is also worse than on the patient's own intake BAM flags the enrollment for clinical review. Use reported at intake alone is the reason for treatment, not a flag.";
+        var basis = $"On the latest Brief Addiction Monitor, a subscale of concern (Use ≥ {rule.UseAtLeast}, Risk ≥ {rule.RiskAtLeast}, Protective ≤ {rule.ProtectiveAtMost}) " +
+                    "that is also worse than on the patient's own intake BAM flags the enrollment for clinical review. Use reported at intake alone is the reason for treatment, not a flag. " +
+                    "Source: Brief Addiction Monitor (Cacciola et al. 2013).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.BamConcern, RuleOutputs.Flag, basis);
@@ -463,8 +470,9 @@ internal static class DriftRules
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(tests);
         var rule = pack.LevelOfCare;
-        var basis = $"DOMAIN.md §7: {rule.Positives} confirmed unexpected positives within {rule.WindowDays} days flag the enrollment for a level-of-care review. " +
-                    "Positives for prescribed substances (positive_expected) and presumptive results awaiting confirmation do not count.";
+        var basis = $"{rule.Positives} confirmed unexpected positives within {rule.WindowDays} days flag the enrollment for a level-of-care review. " +
+                    "Positives for prescribed substances (positive_expected) and presumptive results awaiting confirmation do not count. " +
+                    "Source: ASAM Criteria (reassess the level of care when the patient is not responding to treatment).";
         if (!rule.Enabled)
         {
             return Off(DriftRuleCodes.LevelOfCareReview, RuleOutputs.Flag, basis);

@@ -3,7 +3,7 @@ using IopPlatform.Engagement.Features.Drift;
 
 namespace IopPlatform.Engagement.Features.Flags;
 
-/// <summary>What a flag rule found for one enrollment (DOMAIN.md §7: the enrollment and the review list, not the inbox).</summary>
+/// <summary>What a flag rule found for one enrollment (the enrollment and the review list, not the inbox).</summary>
 internal sealed record FlagDraft(Guid EnrollmentId, Guid PatientId, Guid ProgramId, string Rule, string Basis, string InputsJson, IReadOnlyList<AlertEvidence> Evidence);
 
 internal sealed class FlagRow

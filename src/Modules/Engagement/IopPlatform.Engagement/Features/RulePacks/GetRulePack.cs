@@ -47,7 +47,7 @@ internal static class GetRulePackEndpoint
             .CarriesNoPatientData("A program's drift thresholds; no patient's records.")
             .WithName("GetRulePack")
             .WithSummary("Get the drift rule pack in force for a program")
-            .WithDescription("The thresholds the drift job applies to this program (DOMAIN.md §7), with their version and who set them; the ETag is the version. " +
+            .WithDescription("The thresholds the drift job applies to this program, with their version and who set them; the ETag is the version. " +
                              "A program that never set a pack follows the defaults of the running release: version 0, isDefault true, ETag \"0\".")
             .Produces<RulePackDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -9,7 +9,7 @@ internal sealed record RulePackDto
     /// <summary>The version (also the ETag); 0 while the program follows the defaults.</summary>
     public required int Version { get; init; }
 
-    /// <summary>True while the program has never set a pack and follows the defaults of DOMAIN.md §7 of the running release.</summary>
+    /// <summary>True while the program has never set a pack and follows <c>DriftRulePack.Default</c> of the running release.</summary>
     public required bool IsDefault { get; init; }
 
     /// <summary>The thresholds.</summary>

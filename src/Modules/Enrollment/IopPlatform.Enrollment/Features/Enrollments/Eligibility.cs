@@ -3,7 +3,7 @@ using System.Globalization;
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
 /// <summary>
-/// Who may be admitted to an IOP (DOMAIN.md §1): people who do not need medically supervised detox or have completed
+/// Who may be admitted to an IOP (Enrollment module README, "Who may be admitted"): people who do not need medically supervised detox or have completed
 /// it, on a licensed clinician's recommendation. Pure: the same screening always gives the same findings, each one
 /// explaining itself; no finding means eligible.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
-/// <summary>The episode-of-care state machine (DOMAIN.md §2). Each action is a sub-resource POST.</summary>
+/// <summary>The episode-of-care state machine (Enrollment module README, "Episode of care"). Each action is a sub-resource POST.</summary>
 internal static class Transitions
 {
     public const string Screen = "screen";

@@ -10,7 +10,7 @@ namespace IopPlatform.Enrollment.Features.Programs;
 /// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default 6 (ASAM 2.1).</param>
 /// <param name="ExpectedLengthWeeks">Expected episode length in weeks (1–52); default 12.</param>
 /// <param name="CoreGroupIds">Scheduling groups a newly admitted patient is booked into (no duplicates).</param>
-/// <param name="RulePack">Drift thresholds, stored by Engagement as the pack's version 1 (read and change it at /programs/{id}/rule-pack); omitted → the program follows the defaults of DOMAIN.md §7.</param>
+/// <param name="RulePack">Drift thresholds, stored by Engagement as the pack's version 1 (read and change it at /programs/{id}/rule-pack); omitted → the program follows the default rule pack (<c>DriftRulePack.Default</c>).</param>
 internal sealed record CreateProgramRequest(
     Guid SiteId,
     string Name,

@@ -53,7 +53,7 @@ internal sealed record AftercareInput(IReadOnlyList<GoalFact> AftercareGoals);
 internal sealed record ActivityFact(Guid Id, DateOnly Date, string Kind);
 
 /// <summary>
-/// The six completion milestones of DOMAIN.md §6 as pure functions of their evidence. Each answers met or not, why
+/// The six completion milestones (Outcomes module README, "Completion milestones and readiness") as pure functions of their evidence. Each answers met or not, why
 /// (the basis, in words a clinician can check), and which records it used.
 /// </summary>
 internal static class MilestoneRules
