@@ -43,98 +43,76 @@ public static class DapperTypeHandlers
         public override decimal Parse(object value) => Convert.ToDecimal(value, CultureInfo.InvariantCulture);
     }
 
-    private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
+    /// <summary>A value SQLite keeps as fixed-format TEXT and the other engines in their native type.</summary>
+    private abstract class TextOnSqliteHandler<T>(DbType native) : SqlMapper.TypeHandler<T>
     {
-        public override void SetValue(IDbDataParameter parameter, Guid value)
+        public sealed override void SetValue(IDbDataParameter parameter, T? value)
         {
             if (parameter is Microsoft.Data.Sqlite.SqliteParameter)
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("D");
+                parameter.Value = ToText(value!);
             }
             else
             {
-                parameter.DbType = DbType.Guid;
-                parameter.Value = value;
+                parameter.DbType = native;
+                parameter.Value = ToNative(value!);
             }
         }
+
+        protected abstract string ToText(T value);
+
+        protected virtual object ToNative(T value) => value!;
+
+        protected static DataException Unreadable(object value) => new($"Cannot read {value.GetType()} as {typeof(T).Name}");
+    }
+
+    private sealed class GuidHandler() : TextOnSqliteHandler<Guid>(DbType.Guid)
+    {
+        protected override string ToText(Guid value) => value.ToString("D");
 
         public override Guid Parse(object value) => value switch
         {
             Guid g => g,
             string s => Guid.Parse(s),
             byte[] b => new Guid(b),
-            _ => throw new DataException($"Cannot read {value.GetType()} as Guid"),
+            _ => throw Unreadable(value),
         };
     }
 
-    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    private sealed class DateTimeOffsetHandler() : TextOnSqliteHandler<DateTimeOffset>(DbType.DateTimeOffset)
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            var utc = value.ToUniversalTime();
-            if (parameter is Microsoft.Data.Sqlite.SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                // Fixed width so text order equals time order.
-                parameter.Value = utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.DateTimeOffset;
-                parameter.Value = utc;
-            }
-        }
+        // Fixed width so text order equals time order.
+        protected override string ToText(DateTimeOffset value) =>
+            value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", CultureInfo.InvariantCulture);
+
+        protected override object ToNative(DateTimeOffset value) => value.ToUniversalTime();
 
         public override DateTimeOffset Parse(object value) => value switch
         {
             DateTimeOffset d => d.ToUniversalTime(),
             DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
             string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime(),
-            _ => throw new DataException($"Cannot read {value.GetType()} as DateTimeOffset"),
+            _ => throw Unreadable(value),
         };
     }
 
-    private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
+    private sealed class DateOnlyHandler() : TextOnSqliteHandler<DateOnly>(DbType.Date)
     {
-        public override void SetValue(IDbDataParameter parameter, DateOnly value)
-        {
-            if (parameter is Microsoft.Data.Sqlite.SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.Date;
-                parameter.Value = value;
-            }
-        }
+        protected override string ToText(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         public override DateOnly Parse(object value) => value switch
         {
             DateOnly d => d,
             DateTime dt => DateOnly.FromDateTime(dt),
             string s => DateOnly.Parse(s, CultureInfo.InvariantCulture),
-            _ => throw new DataException($"Cannot read {value.GetType()} as DateOnly"),
+            _ => throw Unreadable(value),
         };
     }
 
-    private sealed class TimeOnlyHandler : SqlMapper.TypeHandler<TimeOnly>
+    private sealed class TimeOnlyHandler() : TextOnSqliteHandler<TimeOnly>(DbType.Time)
     {
-        public override void SetValue(IDbDataParameter parameter, TimeOnly value)
-        {
-            if (parameter is Microsoft.Data.Sqlite.SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.Time;
-                parameter.Value = value;
-            }
-        }
+        protected override string ToText(TimeOnly value) => value.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
         public override TimeOnly Parse(object value) => value switch
         {
@@ -142,7 +120,7 @@ public static class DapperTypeHandlers
             TimeSpan ts => TimeOnly.FromTimeSpan(ts),
             DateTime dt => TimeOnly.FromDateTime(dt),
             string s => TimeOnly.Parse(s, CultureInfo.InvariantCulture),
-            _ => throw new DataException($"Cannot read {value.GetType()} as TimeOnly"),
+            _ => throw Unreadable(value),
         };
     }
 }

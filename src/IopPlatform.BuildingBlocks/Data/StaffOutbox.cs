@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace IopPlatform.BuildingBlocks.Data;
 
 /// <summary>One pending row of a module's staff-notifying outbox (see <see cref="StaffOutbox"/>).</summary>
@@ -26,13 +24,13 @@ public sealed class StaffOutboxRow
 /// event exists exactly when the change it announces was committed; the dispatcher reads it through the owning
 /// module's Contracts query, which calls <see cref="PendingAsync"/>. Each module passes only its own table's name.
 /// </summary>
-public static partial class StaffOutbox
+public static class StaffOutbox
 {
     public static Task<int> WriteAsync(
         DbConnection connection, DbTransaction tx, string table, string eventType, Guid aggregateId, Guid? patientId, object payload, DateTimeOffset at, CancellationToken ct,
         IReadOnlyList<string>? notify = null, string? severity = null) =>
         connection.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO {Checked(table)} (id, event_type, aggregate_id, patient_id, notify_user_ids, severity, payload, occurred_at, dispatched_at)
+            INSERT INTO {OutboxDispatch.Checked(table)} (id, event_type, aggregate_id, patient_id, notify_user_ids, severity, payload, occurred_at, dispatched_at)
             VALUES (@Id, @EventType, @AggregateId, @PatientId, @NotifyUserIds, @Severity, @Payload, @OccurredAt, NULL)
             """, new
         {
@@ -53,7 +51,7 @@ public static partial class StaffOutbox
         ArgumentNullException.ThrowIfNull(dialect);
         var sql = $"""
             SELECT id, event_type AS EventType, payload, patient_id AS PatientId, notify_user_ids AS NotifyUserIds, severity, occurred_at AS OccurredAt
-            FROM {Checked(table)} WHERE dispatched_at IS NULL ORDER BY id {dialect.Limit("@Limit")}
+            FROM {OutboxDispatch.Checked(table)} WHERE dispatched_at IS NULL ORDER BY id {dialect.Limit("@Limit")}
             """;
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, new { Limit = limit }, cancellationToken: ct));
@@ -69,15 +67,12 @@ public static partial class StaffOutbox
         }).ToList();
     }
 
-    /// <summary>Marks rows dispatched; answers how many were still pending.</summary>
-    public static Task<int> MarkDispatchedAsync(IDbConnectionFactory db, TimeProvider clock, string table, IReadOnlyCollection<Guid> eventIds, CancellationToken ct) =>
-        OutboxDispatch.MarkAsync(db, clock, $"UPDATE {Checked(table)} SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ", eventIds, ct);
-
-    private static string Checked(string table) =>
-        TableName().IsMatch(table) ? table : throw new ArgumentException($"'{table}' is not an outbox table name.", nameof(table));
-
-    [GeneratedRegex("^[a-z][a-z_]*_outbox$")]
-    private static partial Regex TableName();
+    /// <summary>
+    /// The oldest undispatched rows as <typeparamref name="T"/>, the module's Contracts record with the properties of
+    /// <see cref="StaffOutboxRow"/> (same names; a required one missing fails loudly rather than dropping a value).
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> PendingAsync<T>(IDbConnectionFactory db, ISqlDialect dialect, string table, int limit, CancellationToken ct) =>
+        ColumnJson.Read<List<T>>(ColumnJson.Write(await PendingAsync(db, dialect, table, limit, ct)), []);
 
     private sealed class Row
     {

@@ -67,11 +67,11 @@ internal static partial class ReactionPaths
     }
 
     /// <summary>
-    /// Table names an assembly hands to the shared outbox reader <see cref="StaffOutbox.PendingAsync"/>: the string
+    /// Table names an assembly hands to a shared outbox reader (<see cref="StaffOutbox.PendingAsync"/>, <see cref="EventOutbox.PendingAsync{T}"/>): the string
     /// constants of every assembly that calls it (the reader's SQL is built from the name, so no literal FROM exists).
     /// </summary>
     public static IReadOnlySet<string> ReadThroughSharedReader(IEnumerable<Assembly> assemblies) =>
-        assemblies.Where(a => IlScan.Calls(a).Any(c => c.Callee is MethodInfo { Name: nameof(StaffOutbox.PendingAsync) } m && m.DeclaringType == typeof(StaffOutbox)))
+        assemblies.Where(a => IlScan.Calls(a).Any(c => c.Callee is MethodInfo { Name: nameof(StaffOutbox.PendingAsync) } m && (m.DeclaringType == typeof(StaffOutbox) || m.DeclaringType == typeof(EventOutbox))))
             .SelectMany(IlScan.Strings).ToHashSet(StringComparer.Ordinal);
 
     private static Type? NotificationOf(MethodInfo method) =>

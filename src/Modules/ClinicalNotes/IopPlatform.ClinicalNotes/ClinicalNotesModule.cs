@@ -1,10 +1,6 @@
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
-using IopPlatform.ClinicalNotes.Features.Clinicians;
-using IopPlatform.ClinicalNotes.Features.Counselling;
-using IopPlatform.ClinicalNotes.Features.GroupNotes;
 using IopPlatform.ClinicalNotes.Features.Notes;
-using IopPlatform.ClinicalNotes.Features.TreatmentPlans;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,24 +25,7 @@ public static class ClinicalNotesModule
 
     public static IEndpointRouteBuilder MapClinicalNotesModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag);
-        CliniciansEndpoint.Map(group);
-        CreateNoteEndpoint.Map(group);
-        UpdateNoteEndpoint.Map(group);
-        SignNoteEndpoint.Map(group);
-        AddNoteEntryEndpoint.Map(group);
-        ReadNotesEndpoint.Map(group);
-        OverdueNotesEndpoint.Map(group);
-        CreateGroupNoteEndpoint.Map(group);
-        GetGroupNoteEndpoint.Map(group);
-        CounsellingNotesEndpoint.Map(group);
-        CreateTreatmentPlanEndpoint.Map(group);
-        GetTreatmentPlanEndpoint.Map(group);
-        AddTreatmentGoalEndpoint.Map(group);
-        ChangeGoalStatusEndpoint.Map(group);
-        GetGoalHistoryEndpoint.Map(group);
-        ReviewTreatmentPlanEndpoint.Map(group);
-        RelapsePreventionPlansEndpoint.Map(group);
+        api.MapFeatureEndpoints(typeof(ClinicalNotesModule).Assembly, Tag);
         return api;
     }
 }

@@ -2,8 +2,6 @@ using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Engagement.Features.Alerts;
 using IopPlatform.Engagement.Features.Drift;
-using IopPlatform.Engagement.Features.Flags;
-using IopPlatform.Engagement.Features.RulePacks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,17 +34,7 @@ public static class EngagementModule
 
     public static IEndpointRouteBuilder MapEngagementModule(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup(string.Empty).WithTags(Tag);
-        DriftEndpoint.Map(group);
-        GetAlertInboxEndpoint.Map(group);
-        GetAlertEndpoint.Map(group);
-        AlertLifecycleEndpoint.Map(group);
-        ListAlertsEndpoint.Map(group);
-        ReviewListEndpoint.Map(group);
-        GetRulePackEndpoint.Map(group);
-        ListRulePackVersionsEndpoint.Map(group);
-        ReplaceRulePackEndpoint.Map(group);
-        BacktestRulePackEndpoint.Map(group);
+        api.MapFeatureEndpoints(typeof(EngagementModule).Assembly, Tag);
         return api;
     }
 }

@@ -124,18 +124,8 @@ internal static class NotesOutbox
     public const string NoteAddended = "note.addended";
     public const string NoteOverdue = "note.overdue";
 
-    private const string Insert = """
-        INSERT INTO clinical_notes_outbox (id, event_type, aggregate_id, payload, occurred_at, dispatched_at)
-        VALUES (@Id, @EventType, @AggregateId, @Payload, @OccurredAt, NULL)
-        """;
+    public const string Table = "clinical_notes_outbox";
 
     public static Task WriteAsync(DbConnection connection, DbTransaction transaction, string eventType, Guid aggregateId, object payload, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(Insert, new
-        {
-            Id = Guid.CreateVersion7(),
-            EventType = eventType,
-            AggregateId = aggregateId,
-            Payload = NotesJson.Write(payload),
-            OccurredAt = at,
-        }, transaction, cancellationToken: ct));
+        EventOutbox.WriteAsync(connection, transaction, Table, eventType, aggregateId, payload, at, ct);
 }

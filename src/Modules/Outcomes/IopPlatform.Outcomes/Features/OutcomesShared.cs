@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IopPlatform.Outcomes.Features;
 
 /// <summary>Who may do what with outcomes data.</summary>
@@ -49,20 +47,8 @@ internal static class OutcomesOutbox
     public const string DrugTestRecorded = "drug_test.recorded";
     public const string MilestoneAchieved = "milestone.achieved";
 
-    private const string Insert = """
-        INSERT INTO outcomes_outbox (id, event_type, aggregate_id, payload, occurred_at, dispatched_at)
-        VALUES (@Id, @EventType, @AggregateId, @Payload, @OccurredAt, NULL)
-        """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const string Table = "outcomes_outbox";
 
     public static Task WriteAsync(DbConnection connection, DbTransaction transaction, string eventType, Guid aggregateId, object payload, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(Insert, new
-        {
-            Id = Guid.CreateVersion7(),
-            EventType = eventType,
-            AggregateId = aggregateId,
-            Payload = JsonSerializer.Serialize(payload, Json),
-            OccurredAt = at,
-        }, transaction, cancellationToken: ct));
+        EventOutbox.WriteAsync(connection, transaction, Table, eventType, aggregateId, payload, at, ct);
 }

@@ -115,11 +115,7 @@ internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator medi
     public async Task<NoteDto> Handle(CosignNoteRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var note = await LoadAsync(connection, request.NoteId, cancellationToken);
-        RequireOtherSupervisor(note);
-        RequirePending(note);
-        RequireVersion(note, request.Version);
-        var supervisor = await ClinicianStore.RequireAsync(connection, caller.ActorId, cancellationToken);
+        var (note, supervisor) = await LoadPendingForSupervisorAsync(connection, request.NoteId, request.Version, cancellationToken);
         var now = clock.GetUtcNow();
         var signed = new NoteSigned(note.Id, note.EnrollmentId, note.PatientId, note.SessionId, NoteStatus.Cosigned, caller.ActorId, now);
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
@@ -136,11 +132,7 @@ internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator medi
     public async Task<NoteDto> Handle(ReturnNoteRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var note = await LoadAsync(connection, request.NoteId, cancellationToken);
-        RequireOtherSupervisor(note);
-        RequirePending(note);
-        RequireVersion(note, request.Version);
-        var supervisor = await ClinicianStore.RequireAsync(connection, caller.ActorId, cancellationToken);
+        var (note, supervisor) = await LoadPendingForSupervisorAsync(connection, request.NoteId, request.Version, cancellationToken);
         var now = clock.GetUtcNow();
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -157,6 +149,16 @@ internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator medi
         audit.TouchedPatient(note.PatientId);
         audit.Resource($"note/{note.Id}");
         return note;
+    }
+
+    /// <summary>The note a supervisor other than its author co-signs or returns: pending co-signature, at the version read.</summary>
+    private async Task<(NoteRow Note, ClinicianDto Supervisor)> LoadPendingForSupervisorAsync(DbConnection connection, Guid noteId, int version, CancellationToken ct)
+    {
+        var note = await LoadAsync(connection, noteId, ct);
+        RequireOtherSupervisor(note);
+        RequirePending(note);
+        RequireVersion(note, version);
+        return (note, await ClinicianStore.RequireAsync(connection, caller.ActorId, ct));
     }
 
     private void RequireOtherSupervisor(NoteRow note)

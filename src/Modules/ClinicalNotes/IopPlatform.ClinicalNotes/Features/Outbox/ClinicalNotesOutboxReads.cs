@@ -13,18 +13,9 @@ internal sealed class ClinicalNotesOutboxReadsHandler(IDbConnectionFactory db, I
     : IRequestHandler<GetPendingClinicalNotesEventsQuery, IReadOnlyList<ClinicalNotesOutboxEventDto>>,
       IRequestHandler<MarkClinicalNotesEventsDispatchedCommand, int>
 {
-    private const string Mark = "UPDATE clinical_notes_outbox SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
-
-    public async Task<IReadOnlyList<ClinicalNotesOutboxEventDto>> Handle(GetPendingClinicalNotesEventsQuery request, CancellationToken cancellationToken)
-    {
-        var sql = $"""
-            SELECT id, event_type AS EventType, aggregate_id AS AggregateId, payload, occurred_at AS OccurredAt FROM clinical_notes_outbox
-            WHERE dispatched_at IS NULL ORDER BY id {dialect.Limit("@Limit")}
-            """;
-        await using var connection = await db.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ClinicalNotesOutboxEventDto>(new CommandDefinition(sql, request, cancellationToken: cancellationToken))).AsList();
-    }
+    public Task<IReadOnlyList<ClinicalNotesOutboxEventDto>> Handle(GetPendingClinicalNotesEventsQuery request, CancellationToken cancellationToken) =>
+        EventOutbox.PendingAsync<ClinicalNotesOutboxEventDto>(db, dialect, NotesOutbox.Table, request.Limit, cancellationToken);
 
     public Task<int> Handle(MarkClinicalNotesEventsDispatchedCommand request, CancellationToken cancellationToken) =>
-        OutboxDispatch.MarkAsync(db, clock, Mark, request.EventIds, cancellationToken);
+        OutboxDispatch.MarkDispatchedAsync(db, clock, NotesOutbox.Table, request.EventIds, cancellationToken);
 }

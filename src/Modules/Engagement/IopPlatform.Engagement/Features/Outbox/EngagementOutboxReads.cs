@@ -10,18 +10,9 @@ internal sealed class EngagementOutboxReadsHandler(IDbConnectionFactory db, ISql
     : IRequestHandler<GetPendingEngagementEventsQuery, IReadOnlyList<EngagementOutboxEventDto>>,
       IRequestHandler<MarkEngagementEventsDispatchedCommand, int>
 {
-    public async Task<IReadOnlyList<EngagementOutboxEventDto>> Handle(GetPendingEngagementEventsQuery request, CancellationToken cancellationToken) =>
-        (await StaffOutbox.PendingAsync(db, dialect, EngagementOutbox.Table, request.Limit, cancellationToken)).Select(r => new EngagementOutboxEventDto
-        {
-            Id = r.Id,
-            EventType = r.EventType,
-            Payload = r.Payload,
-            PatientId = r.PatientId,
-            NotifyUserIds = r.NotifyUserIds,
-            Severity = r.Severity,
-            OccurredAt = r.OccurredAt,
-        }).ToList();
+    public Task<IReadOnlyList<EngagementOutboxEventDto>> Handle(GetPendingEngagementEventsQuery request, CancellationToken cancellationToken) =>
+        StaffOutbox.PendingAsync<EngagementOutboxEventDto>(db, dialect, EngagementOutbox.Table, request.Limit, cancellationToken);
 
     public Task<int> Handle(MarkEngagementEventsDispatchedCommand request, CancellationToken cancellationToken) =>
-        StaffOutbox.MarkDispatchedAsync(db, clock, EngagementOutbox.Table, request.EventIds, cancellationToken);
+        OutboxDispatch.MarkDispatchedAsync(db, clock, EngagementOutbox.Table, request.EventIds, cancellationToken);
 }

@@ -10,18 +10,9 @@ internal sealed class EnrollmentOutboxReadsHandler(IDbConnectionFactory db, ISql
     : IRequestHandler<GetPendingEnrollmentEventsQuery, IReadOnlyList<EnrollmentOutboxEventDto>>,
       IRequestHandler<MarkEnrollmentEventsDispatchedCommand, int>
 {
-    public async Task<IReadOnlyList<EnrollmentOutboxEventDto>> Handle(GetPendingEnrollmentEventsQuery request, CancellationToken cancellationToken) =>
-        (await StaffOutbox.PendingAsync(db, dialect, EnrollmentOutbox.Table, request.Limit, cancellationToken)).Select(r => new EnrollmentOutboxEventDto
-        {
-            Id = r.Id,
-            EventType = r.EventType,
-            Payload = r.Payload,
-            PatientId = r.PatientId,
-            NotifyUserIds = r.NotifyUserIds,
-            Severity = r.Severity,
-            OccurredAt = r.OccurredAt,
-        }).ToList();
+    public Task<IReadOnlyList<EnrollmentOutboxEventDto>> Handle(GetPendingEnrollmentEventsQuery request, CancellationToken cancellationToken) =>
+        StaffOutbox.PendingAsync<EnrollmentOutboxEventDto>(db, dialect, EnrollmentOutbox.Table, request.Limit, cancellationToken);
 
     public Task<int> Handle(MarkEnrollmentEventsDispatchedCommand request, CancellationToken cancellationToken) =>
-        StaffOutbox.MarkDispatchedAsync(db, clock, EnrollmentOutbox.Table, request.EventIds, cancellationToken);
+        OutboxDispatch.MarkDispatchedAsync(db, clock, EnrollmentOutbox.Table, request.EventIds, cancellationToken);
 }

@@ -49,8 +49,6 @@ internal sealed class GetPendingSchedulingEventsHandler(IDbConnectionFactory db,
 
 internal sealed class MarkSchedulingEventsDispatchedHandler(IDbConnectionFactory db, TimeProvider clock) : IRequestHandler<MarkSchedulingEventsDispatchedCommand, int>
 {
-    private const string Mark = "UPDATE scheduling_outbox SET dispatched_at = @Now WHERE dispatched_at IS NULL AND ";
-
     public Task<int> Handle(MarkSchedulingEventsDispatchedCommand request, CancellationToken cancellationToken) =>
-        OutboxDispatch.MarkAsync(db, clock, Mark, request.EventIds, cancellationToken);
+        OutboxDispatch.MarkDispatchedAsync(db, clock, "scheduling_outbox", request.EventIds, cancellationToken);
 }
