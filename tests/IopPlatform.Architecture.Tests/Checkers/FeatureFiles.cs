@@ -24,7 +24,6 @@ internal static partial class FeatureFiles
         "Modules/ClinicalNotes/IopPlatform.ClinicalNotes/Features/Notes/SignNote.cs",
         "Modules/ClinicalNotes/IopPlatform.ClinicalNotes/Features/Outbox/ClinicalNotesOutboxReads.cs",
         "Modules/ClinicalNotes/IopPlatform.ClinicalNotes/Features/TreatmentPlans/RelapsePreventionPlans.cs",
-        "Modules/Engagement/IopPlatform.Engagement/Features/Alerts/AlertLifecycle.cs",
         "Modules/Engagement/IopPlatform.Engagement/Features/Alerts/CloseAlertsAtEpisodeEnd.cs",
         "Modules/Engagement/IopPlatform.Engagement/Features/Drift/DetectDrift.cs",
         "Modules/Engagement/IopPlatform.Engagement/Features/Outbox/EngagementOutboxReads.cs",
@@ -34,16 +33,12 @@ internal static partial class FeatureFiles
         "Modules/Outcomes/IopPlatform.Outcomes/Features/DrugTests/GetDrugTest.cs",
         "Modules/Outcomes/IopPlatform.Outcomes/Features/Measures/ListMeasures.cs",
         "Modules/Outcomes/IopPlatform.Outcomes/Features/Measures/MeasureCadence.cs",
-        "Modules/Outcomes/IopPlatform.Outcomes/Features/Milestones/CompletionReadiness.cs",
         "Modules/Outcomes/IopPlatform.Outcomes/Features/Outbox/OutcomesOutboxReads.cs",
-        "Modules/Scheduling/IopPlatform.Scheduling/Features/Appointments/Appointments.cs",
         "Modules/Scheduling/IopPlatform.Scheduling/Features/Attendance/CheckIn.cs",
-        "Modules/Scheduling/IopPlatform.Scheduling/Features/Attendance/CorrectAttendance.cs",
         "Modules/Scheduling/IopPlatform.Scheduling/Features/Attendance/RecordAttendance.cs",
         "Modules/Scheduling/IopPlatform.Scheduling/Features/Enrollments/EnrollmentReactions.cs",
         "Modules/Scheduling/IopPlatform.Scheduling/Features/Hours/GetWeeklyHours.cs",
         "Modules/Scheduling/IopPlatform.Scheduling/Features/Outbox/SchedulingOutbox.cs",
-        "Modules/Scheduling/IopPlatform.Scheduling/Features/Sessions/ChangeSession.cs",
     };
 
     /// <summary>A file of src/ (path relative to src/, forward slashes), its line count and the requests and notifications it handles.</summary>

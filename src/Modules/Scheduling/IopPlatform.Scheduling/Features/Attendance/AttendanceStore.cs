@@ -109,6 +109,9 @@ internal static class AttendanceStore
         recorded_at AS RecordedAt, version
         """;
 
+    /// <summary>One attendance record by <c>@AttendanceId</c>.</summary>
+    public const string SelectById = $"SELECT {Columns} FROM scheduling_attendance WHERE id = @AttendanceId";
+
     private const string SelectSession = "SELECT id, group_id AS GroupId, starts_at AS StartsAt, ends_at AS EndsAt, status FROM scheduling_session WHERE id = @SessionId";
 
     private const string SelectBookings = """

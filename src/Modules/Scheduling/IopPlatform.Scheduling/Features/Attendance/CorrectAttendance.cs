@@ -31,37 +31,6 @@ internal sealed record CorrectAttendanceRequest(Guid AttendanceId, int Version, 
     public Guid? AuditPatientId => null;
 }
 
-internal sealed record AttendanceChangeDto
-{
-    public required string ChangedBy { get; init; }
-
-    public required DateTimeOffset ChangedAt { get; init; }
-
-    public required string Reason { get; init; }
-
-    public required JsonElement OldValues { get; init; }
-
-    public required JsonElement NewValues { get; init; }
-}
-
-internal sealed record GetAttendanceQuery(Guid AttendanceId) : IRequest<AttendanceDto?>, IAuditedRequest
-{
-    public string AuditCategory => "attendance";
-
-    public string AuditAction => "read";
-
-    public Guid? AuditPatientId => null;
-}
-
-internal sealed record GetAttendanceChangesQuery(Guid AttendanceId) : IRequest<IReadOnlyList<AttendanceChangeDto>>, IAuditedRequest
-{
-    public string AuditCategory => "attendance";
-
-    public string AuditAction => "read";
-
-    public Guid? AuditPatientId => null;
-}
-
 internal sealed class CorrectAttendanceValidator : AbstractValidator<CorrectAttendanceRequest>
 {
     private static readonly AttendanceItemValidator ItemValidator = new();
@@ -94,7 +63,7 @@ internal sealed class CorrectAttendanceFitsSessionValidator : AbstractValidator<
         RuleFor(x => x).CustomAsync(async (request, context, ct) =>
         {
             await using var connection = await db.OpenAsync(ct);
-            var current = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(CorrectAttendanceHandler.Select, request, cancellationToken: ct));
+            var current = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(AttendanceStore.SelectById, request, cancellationToken: ct));
             var session = current is null || current.Version != request.Version ? null : await AttendanceStore.FindSessionAsync(connection, null, current.SessionId, ct);
             if (session is null)
             {
@@ -107,11 +76,9 @@ internal sealed class CorrectAttendanceFitsSessionValidator : AbstractValidator<
 }
 
 internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, SchedulingOptions options, ICurrentCaller caller, IAuditScope audit)
-    : IRequestHandler<CorrectAttendanceRequest, AttendanceDto>, IRequestHandler<GetAttendanceQuery, AttendanceDto?>, IRequestHandler<GetAttendanceChangesQuery, IReadOnlyList<AttendanceChangeDto>>
+    : IRequestHandler<CorrectAttendanceRequest, AttendanceDto>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    internal const string Select = $"SELECT {AttendanceStore.Columns} FROM scheduling_attendance WHERE id = @AttendanceId";
 
     private const string Update = """
         UPDATE scheduling_attendance SET status = @Status, minutes = @Minutes, check_in_at = @CheckInAt, check_out_at = @CheckOutAt,
@@ -124,11 +91,6 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
         VALUES (@Id, @AttendanceId, @ChangedBy, @ChangedAt, @Reason, @OldValues, @NewValues)
         """;
 
-    private const string SelectHistory = """
-        SELECT changed_by AS ChangedBy, changed_at AS ChangedAt, reason, old_values AS OldValues, new_values AS NewValues
-        FROM scheduling_attendance_history WHERE attendance_id = @AttendanceId ORDER BY changed_at, id
-        """;
-
     public async Task<AttendanceDto> Handle(CorrectAttendanceRequest request, CancellationToken cancellationToken)
     {
         var body = request.Body;
@@ -136,7 +98,7 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(Select, request, tx, cancellationToken: cancellationToken))
+        var current = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(AttendanceStore.SelectById, request, tx, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Attendance", request.AttendanceId);
         if (current.Version != request.Version)
         {
@@ -191,34 +153,6 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
         return updated;
     }
 
-    public async Task<AttendanceDto?> Handle(GetAttendanceQuery request, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var found = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(Select, request, cancellationToken: cancellationToken));
-        if (found is not null)
-        {
-            audit.TouchedPatient(found.PatientId);
-        }
-        return found;
-    }
-
-    public async Task<IReadOnlyList<AttendanceChangeDto>> Handle(GetAttendanceChangesQuery request, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var found = await connection.QuerySingleOrDefaultAsync<AttendanceDto>(new CommandDefinition(Select, request, cancellationToken: cancellationToken))
-            ?? throw new NotFoundException("Attendance", request.AttendanceId);
-        audit.TouchedPatient(found.PatientId);
-        var rows = await connection.QueryAsync<HistoryRow>(new CommandDefinition(SelectHistory, request, cancellationToken: cancellationToken));
-        return rows.Select(r => new AttendanceChangeDto
-        {
-            ChangedBy = r.ChangedBy,
-            ChangedAt = r.ChangedAt,
-            Reason = r.Reason,
-            OldValues = JsonDocument.Parse(r.OldValues).RootElement.Clone(),
-            NewValues = JsonDocument.Parse(r.NewValues).RootElement.Clone(),
-        }).ToList();
-    }
-
     private static string Snapshot(AttendanceDto a) => JsonSerializer.Serialize(new
     {
         a.Status,
@@ -230,25 +164,11 @@ internal sealed class CorrectAttendanceHandler(IDbConnectionFactory db, IMediato
         a.Note,
         a.Version,
     }, Json);
-
-    private sealed class HistoryRow
-    {
-        public string ChangedBy { get; init; } = string.Empty;
-
-        public DateTimeOffset ChangedAt { get; init; }
-
-        public string Reason { get; init; } = string.Empty;
-
-        public string OldValues { get; init; } = "{}";
-
-        public string NewValues { get; init; } = "{}";
-    }
 }
 
 internal static class CorrectAttendanceEndpoint
 {
-    public static void Map(IEndpointRouteBuilder group)
-    {
+    public static void Map(IEndpointRouteBuilder group) =>
         group.MapPut("/attendance/{attendanceId:guid}", async (Guid attendanceId, CorrectAttendanceBody body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken ct) =>
             {
                 var corrected = await mediator.Send(new CorrectAttendanceRequest(attendanceId, ETag.RequireIfMatch(request), body), ct);
@@ -265,27 +185,4 @@ internal static class CorrectAttendanceEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
-
-        group.MapGet("/attendance/{attendanceId:guid}", async (Guid attendanceId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
-            {
-                var found = await mediator.Send(new GetAttendanceQuery(attendanceId), ct) ?? throw new NotFoundException("Attendance", attendanceId);
-                ETag.Set(response, found.Version);
-                return TypedResults.Ok(found);
-            })
-            .RequireRoles(Roles.Staff)
-            .WithName("GetAttendance")
-            .WithSummary("Get an attendance record")
-            .WithDescription("Returns one attendance record. The ETag header carries its version (send it as If-Match to correct it).")
-            .Produces<AttendanceDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        group.MapGet("/attendance/{attendanceId:guid}/history", (Guid attendanceId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new GetAttendanceChangesQuery(attendanceId), ct))
-            .RequireRoles(Roles.Staff)
-            .WithName("GetAttendanceCorrections")
-            .WithSummary("Get an attendance record's corrections")
-            .WithDescription("Lists every correction of an attendance record, oldest first: who, when, why, and the values before and after.")
-            .Produces<IReadOnlyList<AttendanceChangeDto>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-    }
 }
