@@ -29,7 +29,10 @@ profile_host() {
     --counters "$work/counters-$name.csv" >"$work/profile-$name.json" || fail "attributing the $name profile"
 }
 
-# Traced first: the 2 s warm-up leaves the API's hot paths at tier 0 on a loaded machine, the traced phases warm both.
+# An untraced pass over both hosts first: the 2 s warm-up leaves the hot paths at tier 0 on a loaded machine (a cold
+# traced API spent a third of its samples in start-up work).
+run_wrk warm-baseline "$base" patient=100 "" ""
+run_wrk warm-api "$api" patient=100 /api/v1 "$token"
 profile_host baseline "$base_pid" "$base" "" ""
 profile_host api "$api_pid" "$api" /api/v1 "$token"
 run_wrk ratio-baseline "$base" patient=100 "" ""
