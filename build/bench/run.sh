@@ -237,9 +237,11 @@ api="http://127.0.0.1:$api_port"
 base="http://127.0.0.1:$base_port"
 mkdir -p "$work/phases.d"
 
-say "warm-up"
-(duration=2 run_wrk warmup-baseline "$base" patient=100 "" "")
-(duration=2 run_wrk warmup-api "$api" "$mix" /api/v1 "$token")
+# 2 s left the API cold on a loaded machine (its first ceiling round at tier-0 JIT: 0.17 vs 0.59 warm, issue 23).
+warm=$([[ "$smoke" == 1 ]] && echo 2 || echo 10)
+say "warm-up (${warm} s per host)"
+(duration=$warm run_wrk warmup-baseline "$base" patient=100 "" "")
+(duration=$warm run_wrk warmup-api "$api" "$mix" /api/v1 "$token")
 reset_pool
 rm -f "$work"/phases.d/warmup-*.tsv
 if [[ "$profile" == 1 ]]; then
