@@ -12,6 +12,7 @@
 #   --rounds N                 baseline/API ceiling rounds, alternated (default 2; smoke 1)
 #   --drift-repetitions N      (default 3; smoke 1)
 #   --no-build                 use the existing Release builds
+#   --profile                  profile GET /patients/{id} instead of the benchmark (build/bench/profile.sh)
 #   --out FILE                 results file (default results/<engine>-<date>[-<size>].md; smoke: results/tmp/)
 # Environment:
 #   IOP_BENCH_PG   Npgsql connection string of the PostgreSQL server (default: 127.0.0.1:5466, user postgres);
@@ -27,7 +28,7 @@ ROOT="$(cd "$BENCH/../.." && pwd)"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 orig_args="$*"
-engine=sqlite size=1k duration="" rate="" rounds="" drift_reps="" smoke=0 build=1 out=""
+engine=sqlite size=1k duration="" rate="" rounds="" drift_reps="" smoke=0 build=1 out="" profile=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -38,8 +39,9 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift ;;
     --drift-repetitions) drift_reps="$2"; shift ;;
     --no-build) build=0 ;;
+    --profile) profile=1 ;;
     --out) out="$2"; shift ;;
-    -h | --help) sed -n '2,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -76,7 +78,8 @@ fi
 work="$BENCH/results/tmp/run-$engine-$size-$$"
 mkdir -p "$work"
 api_pid="" base_pid="" pg_db=""
-api_dll="$ROOT/src/IopPlatform.Api/bin/Release/net10.0/IopPlatform.Api.dll"
+# IOP_BENCH_API_DLL: another build of the API (e.g. a copy of the one before a change) against the same baseline.
+api_dll="${IOP_BENCH_API_DLL:-$ROOT/src/IopPlatform.Api/bin/Release/net10.0/IopPlatform.Api.dll}"
 bin() { printf '%s/%s/bin/Release/net10.0/%s.dll' "$BENCH" "$1" "$1"; }
 
 cleanup() {
@@ -234,11 +237,17 @@ api="http://127.0.0.1:$api_port"
 base="http://127.0.0.1:$base_port"
 mkdir -p "$work/phases.d"
 
-say "warm-up"
-(duration=2 run_wrk warmup-baseline "$base" patient=100 "" "")
-(duration=2 run_wrk warmup-api "$api" "$mix" /api/v1 "$token")
+# 2 s left the API cold on a loaded machine (its first ceiling round at tier-0 JIT: 0.17 vs 0.59 warm, issue 23).
+warm=$([[ "$smoke" == 1 ]] && echo 2 || echo 10)
+say "warm-up (${warm} s per host)"
+(duration=$warm run_wrk warmup-baseline "$base" patient=100 "" "")
+(duration=$warm run_wrk warmup-api "$api" "$mix" /api/v1 "$token")
 reset_pool
 rm -f "$work"/phases.d/warmup-*.tsv
+if [[ "$profile" == 1 ]]; then
+  source "$BENCH/profile/phases.sh"
+  exit 0
+fi
 
 for round in $(seq 1 "$rounds"); do
   run_wrk "read-baseline-$round" "$base" patient=100 "" ""

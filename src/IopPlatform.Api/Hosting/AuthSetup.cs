@@ -24,6 +24,9 @@ internal static class AuthSetup
             .AddJwtBearer(AuthSchemes.Bearer, o =>
             {
                 o.MapInboundClaims = false;
+                // Validated tokens are reused until they expire (CachingJsonWebTokenHandler.cs).
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(new CachingJsonWebTokenHandler());
                 // A caller without credentials learns both ways in; the handler appends its Bearer challenge after this.
                 o.Events = new JwtBearerEvents
                 {

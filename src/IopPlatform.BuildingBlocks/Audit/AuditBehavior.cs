@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Routing;
 
 namespace IopPlatform.BuildingBlocks.Audit;
@@ -53,19 +55,20 @@ public sealed class AuditBehavior<TRequest, TResponse>(
         var roles = string.Join(',', caller.Roles.Order(StringComparer.Ordinal));
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context?.TraceIdentifier;
 
-        var patients = new List<Guid?>();
-        if (request.AuditPatientId is { } known)
-        {
-            patients.Add(known);
-        }
-        patients.AddRange(scope.Patients.Where(p => p != request.AuditPatientId).Select(p => (Guid?)p));
-        if (patients.Count == 0)
-        {
-            patients.Add(null);
-        }
-
+        var others = scope.Patients.Where(p => p != request.AuditPatientId).Select(p => (Guid?)p);
+        IEnumerable<Guid?> patients = request.AuditPatientId is { } known ? others.Prepend(known) : others;
+        var any = false;
         foreach (var patient in patients)
         {
+            any = true;
+            Enqueue(patient);
+        }
+        if (!any)
+        {
+            Enqueue(null);
+        }
+
+        void Enqueue(Guid? patient) =>
             writer.Enqueue(new AuditEvent
             {
                 Id = Guid.CreateVersion7(occurredAt),
@@ -87,7 +90,6 @@ public sealed class AuditBehavior<TRequest, TResponse>(
                 BreakGlassReason = ClipOrNull(breakGlass, 1000),
                 TraceId = ClipOrNull(traceId, 64),
             });
-        }
     }
 
     private static string? Resource(HttpContext? context)
@@ -96,13 +98,22 @@ public sealed class AuditBehavior<TRequest, TResponse>(
         {
             return null;
         }
-        // Group prefixes leave a trailing slash on a group's root route ("/api/v1/audit-events/").
-        var template = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).Trim('/');
-        return $"{context.Request.Method} {template}";
+        // Built once per route and method, not per audited request.
+        return AuditResources.For(endpoint, context.Request.Method);
     }
 
     // Column widths are the same on every engine; an over-long value must never make the batch insert fail.
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static string? ClipOrNull(string? value, int max) => value is null ? null : Clip(value, max);
+}
+
+/// <summary>The audit trail's resource text of a route ("GET /api/v1/patients/{patientId:guid}"), built once per route and method.</summary>
+internal static class AuditResources
+{
+    private static readonly ConditionalWeakTable<RouteEndpoint, ConcurrentDictionary<string, string>> Cache = new();
+
+    public static string For(RouteEndpoint endpoint, string method) =>
+        Cache.GetValue(endpoint, static _ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal))
+            .GetOrAdd(method, static (m, e) => $"{m} /{(e.RoutePattern.RawText ?? string.Empty).Trim('/')}", endpoint);
 }

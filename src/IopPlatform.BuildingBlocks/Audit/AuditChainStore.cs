@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -66,20 +67,21 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         var chained = new List<AuditEvent>(entries.Count);
         foreach (var entry in entries)
         {
-            var row = entry with { Sequence = ++sequence, PreviousHash = previous };
-            row = row with { Hash = AuditHash.Compute(row, previous) };
-            previous = row.Hash;
-            chained.Add(row);
+            var hash = AuditHash.Compute(entry, ++sequence, previous);
+            chained.Add(entry with { Sequence = sequence, PreviousHash = previous, Hash = hash });
+            previous = hash;
         }
-        if (connection is NpgsqlConnection postgres)
+        switch (connection)
         {
-            await CopyAsync(postgres, chained, ct).ConfigureAwait(false);
-        }
-        else
-        {
-            // One reused single-row statement: on SQLite this transaction holds the only write lock, and a many-row
-            // INSERT took longer to bind than the rows took to write (build/bench: other writers waited seconds).
-            await connection.ExecuteAsync(new CommandDefinition(InsertOne, chained, transaction, cancellationToken: ct)).ConfigureAwait(false);
+            case NpgsqlConnection postgres:
+                await CopyAsync(postgres, chained, ct).ConfigureAwait(false);
+                break;
+            case SqliteConnection sqlite:
+                await InsertPreparedAsync(sqlite, (SqliteTransaction)transaction, chained, ct).ConfigureAwait(false);
+                break;
+            default:
+                await connection.ExecuteAsync(new CommandDefinition(InsertOne, chained, transaction, cancellationToken: ct)).ConfigureAwait(false);
+                break;
         }
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE platform_audit_head SET sequence = @Sequence, hash = @Hash WHERE id = 1",
@@ -99,40 +101,105 @@ public sealed class AuditChainStore(IDbConnectionFactory db, ISqlDialect dialect
         await using var importer = await connection.BeginBinaryImportAsync($"COPY platform_audit_event ({Columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         foreach (var r in rows)
         {
-            await importer.StartRowAsync(ct).ConfigureAwait(false);
-            await importer.WriteAsync(r.Id, NpgsqlDbType.Uuid, ct).ConfigureAwait(false);
-            await importer.WriteAsync(r.Sequence, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-            await importer.WriteAsync(r.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-            foreach (var text in new[] { r.ActorId, r.ActorType, r.ActorName, r.Roles })
-            {
-                await WriteTextAsync(importer, text, ct).ConfigureAwait(false);
-            }
+            // Synchronous writes: they fill Npgsql's buffer and only touch the socket when it is full (a Task per field
+            // was most of this loop's allocations).
+            importer.StartRow();
+            importer.Write(r.Id, NpgsqlDbType.Uuid);
+            importer.Write(r.Sequence, NpgsqlDbType.Bigint);
+            importer.Write(r.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            WriteText(importer, r.ActorId);
+            WriteText(importer, r.ActorType);
+            WriteText(importer, r.ActorName);
+            WriteText(importer, r.Roles);
             if (r.PatientId is { } patient)
             {
-                await importer.WriteAsync(patient, NpgsqlDbType.Uuid, ct).ConfigureAwait(false);
+                importer.Write(patient, NpgsqlDbType.Uuid);
             }
             else
             {
-                await importer.WriteNullAsync(ct).ConfigureAwait(false);
+                importer.WriteNull();
             }
-            foreach (var text in new[] { r.DataCategory, r.Action, r.Resource, r.ResourceId, r.Outcome })
-            {
-                await WriteTextAsync(importer, text, ct).ConfigureAwait(false);
-            }
-            await importer.WriteAsync(r.StatusCode, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-            await WriteTextAsync(importer, r.ClientAddress, ct).ConfigureAwait(false);
-            await WriteTextAsync(importer, r.Purpose, ct).ConfigureAwait(false);
-            await importer.WriteAsync(r.BreakGlass, NpgsqlDbType.Boolean, ct).ConfigureAwait(false);
-            foreach (var text in new[] { r.BreakGlassReason, r.TraceId, r.PreviousHash, r.Hash })
-            {
-                await WriteTextAsync(importer, text, ct).ConfigureAwait(false);
-            }
+            WriteText(importer, r.DataCategory);
+            WriteText(importer, r.Action);
+            WriteText(importer, r.Resource);
+            WriteText(importer, r.ResourceId);
+            WriteText(importer, r.Outcome);
+            importer.Write(r.StatusCode, NpgsqlDbType.Integer);
+            WriteText(importer, r.ClientAddress);
+            WriteText(importer, r.Purpose);
+            importer.Write(r.BreakGlass, NpgsqlDbType.Boolean);
+            WriteText(importer, r.BreakGlassReason);
+            WriteText(importer, r.TraceId);
+            WriteText(importer, r.PreviousHash);
+            WriteText(importer, r.Hash);
         }
         await importer.CompleteAsync(ct).ConfigureAwait(false);
     }
 
-    private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken ct) =>
-        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, NpgsqlDbType.Text, ct);
+    private static void WriteText(NpgsqlBinaryImporter importer, string? value)
+    {
+        if (value is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(value, NpgsqlDbType.Text);
+        }
+    }
+
+    /// <summary>
+    /// SQLite: one statement prepared once per batch, its 21 parameters created once and only their values set per row.
+    /// Single-row: this transaction holds SQLite's only write lock, and a many-row INSERT took longer to bind than the
+    /// rows took to write (build/bench: other writers waited seconds). Values as the Dapper type handlers write them.
+    /// </summary>
+    private static async Task InsertPreparedAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditEvent> rows, CancellationToken ct)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = InsertOne;
+        var p = new SqliteParameter[InsertParameters.Length];
+        for (var i = 0; i < p.Length; i++)
+        {
+            p[i] = insert.Parameters.Add(InsertParameters[i], SqliteTypeOf(InsertParameters[i]));
+        }
+        insert.Prepare();
+        foreach (var r in rows)
+        {
+            p[0].Value = r.Id.ToString("D");
+            p[1].Value = r.Sequence;
+            p[2].Value = r.OccurredAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", CultureInfo.InvariantCulture);
+            p[3].Value = r.ActorId;
+            p[4].Value = r.ActorType;
+            p[5].Value = (object?)r.ActorName ?? DBNull.Value;
+            p[6].Value = r.Roles;
+            p[7].Value = (object?)r.PatientId?.ToString("D") ?? DBNull.Value;
+            p[8].Value = r.DataCategory;
+            p[9].Value = r.Action;
+            p[10].Value = r.Resource;
+            p[11].Value = (object?)r.ResourceId ?? DBNull.Value;
+            p[12].Value = r.Outcome;
+            p[13].Value = r.StatusCode;
+            p[14].Value = (object?)r.ClientAddress ?? DBNull.Value;
+            p[15].Value = r.Purpose;
+            p[16].Value = r.BreakGlass;
+            p[17].Value = (object?)r.BreakGlassReason ?? DBNull.Value;
+            p[18].Value = (object?)r.TraceId ?? DBNull.Value;
+            p[19].Value = r.PreviousHash;
+            p[20].Value = r.Hash;
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly string[] InsertParameters =
+    [
+        "@Id", "@Sequence", "@OccurredAt", "@ActorId", "@ActorType", "@ActorName", "@Roles", "@PatientId", "@DataCategory", "@Action",
+        "@Resource", "@ResourceId", "@Outcome", "@StatusCode", "@ClientAddress", "@Purpose", "@BreakGlass", "@BreakGlassReason", "@TraceId",
+        "@PreviousHash", "@Hash",
+    ];
+
+    private static SqliteType SqliteTypeOf(string parameter) =>
+        parameter is "@Sequence" or "@StatusCode" or "@BreakGlass" ? SqliteType.Integer : SqliteType.Text;
 
     /// <summary>
     /// Walks the whole chain in sequence order, a page at a time, and reports the first broken entry; then compares its

@@ -17,35 +17,76 @@ public static class AuditHash
     public static string Compute(AuditEvent e, string previousHash)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        return Compute(e, e.Sequence, previousHash);
+    }
+
+    /// <summary>The hash <paramref name="e"/> gets at <paramref name="sequence"/> after <paramref name="previousHash"/>.</summary>
+    /// <remarks>
+    /// One serialisation buffer per thread, reused (the hash is synchronous): the writer hashes every audited read,
+    /// and a buffer and JSON writer per entry were a third of its allocations (build/bench profile).
+    /// </remarks>
+    public static string Compute(AuditEvent e, long sequence, string previousHash)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(previousHash);
+        var state = _state ??= new HashState();
+        state.Buffer.ResetWrittenCount();
+        var json = state.Json;
+        json.Reset(state.Buffer);
+        // A JSON array in a fixed order: unambiguous (strings are quoted and escaped, null is distinct from "").
+        json.WriteStartArray();
+        json.WriteStringValue(Format);
+        json.WriteStringValue(e.Id);
+        json.WriteNumberValue(sequence);
+        Span<char> timestamp = stackalloc char[32];
+        if (!e.OccurredAt.ToUniversalTime().TryFormat(timestamp, out var written, TimestampFormat, CultureInfo.InvariantCulture))
         {
-            // A JSON array in a fixed order: unambiguous (strings are quoted and escaped, null is distinct from "").
-            json.WriteStartArray();
-            json.WriteStringValue(Format);
-            json.WriteStringValue(e.Id.ToString("D"));
-            json.WriteNumberValue(e.Sequence);
-            json.WriteStringValue(Timestamp(e.OccurredAt));
-            json.WriteStringValue(e.ActorId);
-            json.WriteStringValue(e.ActorType);
-            WriteNullable(json, e.ActorName);
-            json.WriteStringValue(e.Roles);
-            WriteNullable(json, e.PatientId?.ToString("D"));
-            json.WriteStringValue(e.DataCategory);
-            json.WriteStringValue(e.Action);
-            json.WriteStringValue(e.Resource);
-            WriteNullable(json, e.ResourceId);
-            json.WriteStringValue(e.Outcome);
-            json.WriteNumberValue(e.StatusCode);
-            WriteNullable(json, e.ClientAddress);
-            json.WriteStringValue(e.Purpose);
-            json.WriteBooleanValue(e.BreakGlass);
-            WriteNullable(json, e.BreakGlassReason);
-            WriteNullable(json, e.TraceId);
-            json.WriteStringValue(previousHash);
-            json.WriteEndArray();
+            throw new InvalidOperationException("An audit timestamp did not fit its format.");
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        json.WriteStringValue(timestamp[..written]);
+        json.WriteStringValue(e.ActorId);
+        json.WriteStringValue(e.ActorType);
+        WriteNullable(json, e.ActorName);
+        json.WriteStringValue(e.Roles);
+        if (e.PatientId is { } patient)
+        {
+            json.WriteStringValue(patient);
+        }
+        else
+        {
+            json.WriteNullValue();
+        }
+        json.WriteStringValue(e.DataCategory);
+        json.WriteStringValue(e.Action);
+        json.WriteStringValue(e.Resource);
+        WriteNullable(json, e.ResourceId);
+        json.WriteStringValue(e.Outcome);
+        json.WriteNumberValue(e.StatusCode);
+        WriteNullable(json, e.ClientAddress);
+        json.WriteStringValue(e.Purpose);
+        json.WriteBooleanValue(e.BreakGlass);
+        WriteNullable(json, e.BreakGlassReason);
+        WriteNullable(json, e.TraceId);
+        json.WriteStringValue(previousHash);
+        json.WriteEndArray();
+        json.Flush();
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(state.Buffer.WrittenSpan, digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    [ThreadStatic]
+    private static HashState? _state;
+
+    private sealed class HashState
+    {
+        public HashState() => Json = new Utf8JsonWriter(Buffer);
+
+        public System.Buffers.ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        public Utf8JsonWriter Json { get; }
     }
 
     /// <summary>PostgreSQL keeps microseconds: entries are stamped at that precision so the stored value hashes the same.</summary>
@@ -54,9 +95,6 @@ public static class AuditHash
         var utc = instant.ToUniversalTime();
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
-
-    private static string Timestamp(DateTimeOffset instant) =>
-        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     private static void WriteNullable(Utf8JsonWriter json, string? value)
     {

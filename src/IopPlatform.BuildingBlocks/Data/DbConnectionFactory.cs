@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -46,6 +47,16 @@ public sealed class DbConnectionFactory : IDbConnectionFactory
 
     public DatabaseEngine Engine => _options.Engine;
 
+    /// <summary>
+    /// The native handles (pooled: they outlive the SqliteConnection objects) that already carry the settings below.
+    /// Preparing and running the three PRAGMAs again on every open of a pooled connection cost each request a statement.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+
+    private static readonly object Marker = new();
+
+    private static bool NeedsSettings(SqliteConnection connection) => connection.Handle is not { } handle || !Configured.TryGetValue(handle, out _);
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         DbConnection connection = _options.Engine switch
@@ -58,12 +69,16 @@ public sealed class DbConnectionFactory : IDbConnectionFactory
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            if (_options.Engine == DatabaseEngine.Sqlite)
+            if (connection is SqliteConnection sqlite && NeedsSettings(sqlite))
             {
-                // Per-connection settings: SQLite forgets them when a connection closes.
+                // Per-connection settings: SQLite forgets them when a connection really closes.
                 await using var pragma = connection.CreateCommand();
                 pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;";
                 await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                if (sqlite.Handle is { } handle)
+                {
+                    Configured.AddOrUpdate(handle, Marker);
+                }
             }
             return connection;
         }

@@ -70,22 +70,47 @@ public static class ApiClientKinds
 }
 
 /// <summary>The caller of the current HTTP request; outside a request (a job) it is the system.</summary>
+/// <remarks>
+/// The claims are read once per request (per principal: a principal replaced later in the request is read again), not
+/// on every property: the audit entry, the consent door and the role checks each asked several times (build/bench).
+/// </remarks>
 public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentCaller
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string DefaultPurpose = "treatment";
 
-    private ClaimsPrincipal? User => accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+    private static readonly Resolved SystemCaller = new("system", "system", null, [], null, null);
 
-    public string ActorId => User is { } u ? u.FindFirstValue(CallerClaims.Subject) ?? u.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown" : "system";
+    private ClaimsPrincipal? _principal;
+    private Resolved? _resolved;
 
-    public string ActorType => User is { } u ? u.FindFirstValue(CallerClaims.ActorType) ?? "user" : "system";
+    private Resolved Caller
+    {
+        get
+        {
+            var user = accessor.HttpContext?.User is { Identity.IsAuthenticated: true } u ? u : null;
+            if (user is null)
+            {
+                return SystemCaller;
+            }
+            if (!ReferenceEquals(user, _principal) || _resolved is null)
+            {
+                _resolved = Resolve(user);
+                _principal = user;
+            }
+            return _resolved;
+        }
+    }
 
-    public string? ActorName => User?.FindFirstValue(CallerClaims.Name) ?? User?.Identity?.Name;
+    public string ActorId => Caller.ActorId;
 
-    public IReadOnlyList<string> Roles => User?.FindAll(c => c.Type is CallerClaims.Role or ClaimTypes.Role).Select(c => c.Value).Distinct().ToList() ?? [];
+    public string ActorType => Caller.ActorType;
 
-    public Guid? ApiClientId => Guid.TryParse(User?.FindFirstValue(CallerClaims.ApiClientId), out var id) ? id : null;
+    public string? ActorName => Caller.ActorName;
+
+    public IReadOnlyList<string> Roles => Caller.Roles;
+
+    public Guid? ApiClientId => Caller.ApiClientId;
 
     public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
@@ -100,7 +125,17 @@ public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentC
         }
     }
 
-    public string? ApiClientKind => User?.FindFirstValue(CallerClaims.ApiClientKind);
+    public string? ApiClientKind => Caller.ApiClientKind;
 
-    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+    public bool IsInRole(string role) => Caller.Roles.Contains(role, StringComparer.Ordinal);
+
+    private static Resolved Resolve(ClaimsPrincipal u) => new(
+        u.FindFirstValue(CallerClaims.Subject) ?? u.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown",
+        u.FindFirstValue(CallerClaims.ActorType) ?? "user",
+        u.FindFirstValue(CallerClaims.Name) ?? u.Identity?.Name,
+        u.FindAll(c => c.Type is CallerClaims.Role or ClaimTypes.Role).Select(c => c.Value).Distinct().ToArray(),
+        Guid.TryParse(u.FindFirstValue(CallerClaims.ApiClientId), out var id) ? id : null,
+        u.FindFirstValue(CallerClaims.ApiClientKind));
+
+    private sealed record Resolved(string ActorId, string ActorType, string? ActorName, IReadOnlyList<string> Roles, Guid? ApiClientId, string? ApiClientKind);
 }

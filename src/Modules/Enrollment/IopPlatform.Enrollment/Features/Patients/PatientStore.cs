@@ -83,6 +83,7 @@ internal static class PatientStore
     public const string SummaryColumns = "p.id, p.mrn, p.given_name AS GivenName, p.family_name AS FamilyName, p.date_of_birth AS DateOfBirth";
 
     /// <summary>The record with its identifiers in one statement (one row per identifier, at least one row).</summary>
+    /// <remarks>No ORDER BY: the few identifiers are sorted here, so the statement needs no sorter (SQLite prepares it on every call).</remarks>
     private const string Select = """
         SELECT p.id, p.mrn, p.given_name AS GivenName, p.family_name AS FamilyName, p.date_of_birth AS DateOfBirth, p.sex_at_birth AS SexAtBirth,
                p.gender_identity AS GenderIdentity, p.phone, p.email, p.address_line1 AS AddressLine1, p.address_line2 AS AddressLine2,
@@ -92,7 +93,6 @@ internal static class PatientStore
                p.created_at AS CreatedAt, p.updated_at AS UpdatedAt, i.system AS IdSystem, i.value AS IdValue
         FROM enrollment_patient p LEFT JOIN enrollment_patient_identifier i ON i.patient_id = p.id
         WHERE p.id = @Id
-        ORDER BY i.system
         """;
 
     private const string MrnTaken = "SELECT id FROM enrollment_patient WHERE mrn = @Mrn";
@@ -109,7 +109,16 @@ internal static class PatientStore
         {
             return null;
         }
-        return rows[0].ToDto(rows.Where(r => r.IdSystem is not null).Select(r => new ExternalIdDto(r.IdSystem!, r.IdValue ?? string.Empty)).ToList());
+        var identifiers = new List<ExternalIdDto>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row.IdSystem is not null)
+            {
+                identifiers.Add(new ExternalIdDto(row.IdSystem, row.IdValue ?? string.Empty));
+            }
+        }
+        identifiers.Sort(static (a, b) => string.CompareOrdinal(a.System, b.System));
+        return rows[0].ToDto(identifiers);
     }
 
     /// <summary>A clear 409 before the insert; the unique indexes still decide a race.</summary>
