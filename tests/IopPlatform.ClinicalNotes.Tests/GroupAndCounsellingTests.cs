@@ -110,12 +110,12 @@ public abstract class GroupAndCounsellingTests<TApi>(TApi api) : NotesTest<TApi>
         Assert.Equal(HttpStatusCode.Forbidden, (await caseManager.GetAsync(url, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await partner.Http.GetAsync(url, Ct)).StatusCode);
         await (await clinicalPartner.Http.GetAsync(url, Ct)).Problem(HttpStatusCode.NotFound);
-        Assert.Empty(await (await colleague.GetAsync($"/api/v1/enrollments/{enrollment}/counselling-notes", Ct)).Read<List<CounsellingNoteDto>>());
+        Assert.Empty(await (await colleague.GetAsync($"/api/v1/enrollments/{enrollment}/counselling-notes", Ct)).ReadItems<CounsellingNoteDto>());
         await (await colleague.PostJson($"{url}/access", new { clinicianId = "clin-colleague" })).Problem(HttpStatusCode.NotFound);
 
         Assert.Equal(HttpStatusCode.NoContent, (await author.PostJson($"{url}/access", new { clinicianId = "clin-colleague" })).StatusCode);
         Assert.Equal(note.Id, (await (await colleague.GetAsync(url, Ct)).Read<CounsellingNoteDto>()).Id);
-        Assert.Single(await (await colleague.GetAsync($"/api/v1/enrollments/{enrollment}/counselling-notes", Ct)).Read<List<CounsellingNoteDto>>());
+        Assert.Single(await (await colleague.GetAsync($"/api/v1/enrollments/{enrollment}/counselling-notes", Ct)).ReadItems<CounsellingNoteDto>());
         await (await colleague.PostJson($"{url}/access", new { clinicianId = "sup-counsel" })).Problem(HttpStatusCode.Forbidden);
         await (await supervisor.GetAsync(url, Ct)).Problem(HttpStatusCode.NotFound);
 

@@ -76,7 +76,7 @@ public abstract class NotesTest<TApi>(TApi api) : EngineTest<TApi>(api)
             await (await admin.PostJson($"/api/v1/groups/{group.Id}/members", new { enrollmentId = enrollment })).Read<IdOnly>(HttpStatusCode.Created);
             members.Add(new Member(patient.Id, enrollment, given, family, mrn));
         }
-        var sessions = await (await admin.GetAsync($"/api/v1/groups/{group.Id}/sessions", Ct)).Read<List<SessionDto>>();
+        var sessions = await (await admin.GetAsync($"/api/v1/groups/{group.Id}/sessions", Ct)).ReadItems<SessionDto>();
         var session = sessions.OrderBy(s => s.StartsAt).First(s => s.StartsAt > Api.Clock.GetUtcNow().AddHours(1));
         MoveTo(session.EndsAt.AddMinutes(5));
         for (var i = 0; i < people.Length; i++)

@@ -132,7 +132,7 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
         var other = await Draft(author, s.Members[0].EnrollmentId, s.Session.Id);
         Assert.Equal(1, await Execute("UPDATE clinical_notes_note SET updated_at = updated_at WHERE id = @Id", new { other.Id }));
 
-        var history = await (await author.GetAsync($"{url}/signatures", Ct)).Read<List<SignatureDto>>();
+        var history = await (await author.GetAsync($"{url}/signatures", Ct)).ReadItems<SignatureDto>();
         Assert.Equal(("signed", "clin-lock", "LCSW"), (history.Single().Action, history.Single().ActorId, history.Single().ActorCredentials));
     }
 
@@ -191,7 +191,7 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
         await (await Send(supervisor, HttpMethod.Post, $"{url}/cosign", null, cosigned.Version)).Problem(HttpStatusCode.Conflict);
         await Assert.ThrowsAnyAsync<DbException>(() => Execute("UPDATE clinical_notes_note SET return_comments = 'x' WHERE id = @Id", new { note.Id }));
 
-        var history = await (await supervisor.GetAsync($"{url}/signatures", Ct)).Read<List<SignatureDto>>();
+        var history = await (await supervisor.GetAsync($"{url}/signatures", Ct)).ReadItems<SignatureDto>();
         Assert.Equal(["submitted_for_cosign", "returned", "submitted_for_cosign", "cosigned"], history.Select(h => h.Action));
         Assert.Equal("Add the craving score to behavior.", history[1].Comments);
         Assert.Equal("LCSW-S", history[3].ActorCredentials);
@@ -276,7 +276,7 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
             Assert.Equal("42 CFR part 2 prohibits unauthorized use or disclosure of these records.", Assert.Single(response.Headers.GetValues("X-Redisclosure-Notice")));
             Assert.Contains("information: clinical_note", Assert.Single(response.Headers.GetValues("X-Consent-Scope")), StringComparison.Ordinal);
         }
-        var accounting = await (await Admin.GetAsync($"/api/v1/patients/{s.Members[0].PatientId}/disclosures", Ct)).Read<JsonElement>();
+        var accounting = (await (await Admin.GetAsync($"/api/v1/patients/{s.Members[0].PatientId}/disclosures", Ct)).Read<JsonElement>()).GetProperty("items");
         Assert.Equal(2, accounting.GetArrayLength());
         Assert.All(accounting.EnumerateArray(), e =>
         {

@@ -50,7 +50,7 @@ public abstract class PlansAndTimelinessTests<TApi>(TApi api) : NotesTest<TApi>(
         var improving = await (await Send(author, HttpMethod.Put, statusUrl, new { status = "improving", comment = "Intake booked" }, 1)).Read<GoalDto>();
         var achieved = await (await Send(author, HttpMethod.Put, statusUrl, new { status = "achieved" }, improving.Version)).Read<GoalDto>();
         await (await Send(author, HttpMethod.Put, statusUrl, new { status = "sustaining" }, 1)).Problem(HttpStatusCode.PreconditionFailed);
-        var history = await (await author.GetAsync($"/api/v1/goals/{aftercare.Id}/history", Ct)).Read<List<GoalStatusChangeDto>>();
+        var history = await (await author.GetAsync($"/api/v1/goals/{aftercare.Id}/history", Ct)).ReadItems<GoalStatusChangeDto>();
         Assert.Equal(["in_progress", "improving", "achieved"], history.Select(h => h.Status));
 
         var statuses = await Ask(new GetGoalStatusesQuery(enrollment));
@@ -111,14 +111,14 @@ public abstract class PlansAndTimelinessTests<TApi>(TApi api) : NotesTest<TApi>(
 
         MoveTo(late.DueAt.AddMinutes(-1));
         await (await Send(author, HttpMethod.Post, $"/api/v1/notes/{timely.Id}/sign", null, 1)).Read<NoteDto>();
-        Assert.Empty(await (await author.GetAsync("/api/v1/notes/overdue", Ct)).Read<List<OverdueNoteDto>>());
+        Assert.Empty(await (await author.GetAsync("/api/v1/notes/overdue", Ct)).ReadItems<OverdueNoteDto>());
         await Ask(new FlagOverdueNotesCommand());
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM clinical_notes_overdue_flag WHERE note_id = @Id", new { late.Id }));
 
         MoveTo(late.DueAt.AddMinutes(1));
-        var overdue = await (await author.GetAsync("/api/v1/notes/overdue", Ct)).Read<List<OverdueNoteDto>>();
+        var overdue = await (await author.GetAsync("/api/v1/notes/overdue", Ct)).ReadItems<OverdueNoteDto>();
         Assert.Equal([late.Id], overdue.Select(o => o.NoteId));
-        Assert.Equal([late.Id], (await (await supervisor.GetAsync("/api/v1/notes/overdue?authorId=clin-late", Ct)).Read<List<OverdueNoteDto>>()).Select(o => o.NoteId));
+        Assert.Equal([late.Id], (await (await supervisor.GetAsync("/api/v1/notes/overdue?authorId=clin-late", Ct)).ReadItems<OverdueNoteDto>()).Select(o => o.NoteId));
         await (await (await Clinician("clin-nosy")).GetAsync("/api/v1/notes/overdue?authorId=clin-late", Ct)).Problem(HttpStatusCode.Forbidden);
 
         await Ask(new FlagOverdueNotesCommand());

@@ -176,7 +176,7 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
             {
                 var date = DateOnly.FromDateTime(anchor.UtcDateTime);
                 var list = await Http.GetAsync(admin, $"/api/v1/groups/{groupIds[g]}/sessions?from={date.AddDays(-1):yyyy-MM-dd}&to={date.AddDays(1):yyyy-MM-dd}", ct);
-                sessions.AddRange(list.Deserialize<List<SessionRef>>(HttpJson.Options)!
+                sessions.AddRange(list.GetProperty("items").Deserialize<List<SessionRef>>(HttpJson.Options)!
                     .Where(s => s.EndsAt > anchor && s.EndsAt <= anchor.AddDays(1) && s.Status == "scheduled" && !_recordedSessions.Contains(s.Id))
                     .Select(s => (s, g)));
             }
@@ -344,10 +344,10 @@ public sealed class CohortRunner(EvaluationApi api, CohortOptions options, TextW
 
     private async Task RecordSessionAsync(HttpClient clinician, SessionRef session, Guid groupId, int day, CancellationToken ct)
     {
-        var roster = await Http.GetAsync(clinician, $"/api/v1/sessions/{session.Id}/roster", ct);
+        var roster = await Http.GetAsync(clinician, $"/api/v1/sessions/{session.Id}/roster?limit=200", ct);
         var byEnrollment = _episodes.Values.Where(e => e.GroupId == groupId && e.DischargedAt is null).ToDictionary(e => e.EnrollmentId);
         var items = new List<object>();
-        foreach (var entry in roster.EnumerateArray())
+        foreach (var entry in roster.GetProperty("items").EnumerateArray())
         {
             var enrollmentId = entry.GetProperty("enrollmentId").GetGuid();
             if (entry.GetProperty("bookingStatus").GetString() != "booked" || !byEnrollment.TryGetValue(enrollmentId, out var episode))

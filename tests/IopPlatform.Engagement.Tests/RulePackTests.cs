@@ -69,7 +69,7 @@ public abstract class RulePackTests<TApi>(TApi api) : AlertsTest<TApi>(api)
         await (await Send(Host.Admin(), HttpMethod.Put, url, 0, DriftRulePack.Default)).Problem(HttpStatusCode.PreconditionFailed);
         var second = await (await Send(Host.Admin(), HttpMethod.Put, url, 1, tuned with { NoRecentAttendance = new NoRecentAttendanceRule { Sessions = 6 } })).Read<RulePackDto>();
         Assert.Equal(2, second.Version);
-        var versions = await (await CaseManager("cm-a").GetAsync(url + "/versions", Ct)).Read<List<RulePackDto>>();
+        var versions = await (await CaseManager("cm-a").GetAsync(url + "/versions", Ct)).ReadItems<RulePackDto>();
         Assert.Equal([(2, "admin-tests"), (1, "sup-1")], versions.Select(v => (v.Version, v.ChangedBy!)));
         Assert.Equal(tuned, versions[1].RulePack);
 

@@ -58,7 +58,7 @@ public abstract class WebhookConsentTests<TApi>(TApi api) : AlertsTest<TApi>(api
         await (await partner.Http.GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Problem(HttpStatusCode.Forbidden);
 
         // The one payload that reached the partner's server is the one disclosure accounted for.
-        var accounting = await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).Read<List<DisclosureDto>>();
+        var accounting = await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).ReadItems<DisclosureDto>();
         var entry = Assert.Single(accounting);
         Assert.Equal($"event/enrollment.status_changed/{first.Id}", Assert.Single(entry.Records));
         Assert.Equal("Care coordination with the patient's recovery app", entry.Purpose);
@@ -82,7 +82,7 @@ public abstract class WebhookConsentTests<TApi>(TApi api) : AlertsTest<TApi>(api
         var received = Assert.Single(receiver.Requests);
         Assert.Equal(RedisclosureNotice.Text, received.Notice);
         Assert.Contains("information: enrollment", received.ConsentScope, StringComparison.Ordinal);
-        var entry = Assert.Single(await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).Read<List<DisclosureDto>>());
+        var entry = Assert.Single(await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).ReadItems<DisclosureDto>());
         Assert.Equal(partner.ClientId, entry.RecipientApiClientId);
         Assert.Null(entry.PurposeOfUse);
 

@@ -50,7 +50,7 @@ public abstract class WebhookDeliveryTests<TApi>(TApi api) : AlertsTest<TApi>(ap
         Assert.StartsWith("whsec_", subscription.Secret, StringComparison.Ordinal);
         var problem = await (await consented.Http.PostJson("/api/v1/webhook-subscriptions", new { url = "ftp://x", events = new[] { "alert.exploded" } })).Problem(HttpStatusCode.BadRequest);
         Assert.NotEmpty(problem.FieldErrors("url"));
-        Assert.Null(Assert.Single(await (await consented.Http.GetAsync("/api/v1/webhook-subscriptions", Ct)).Read<List<WebhookSubscriptionDto>>()).Secret);
+        Assert.Null(Assert.Single(await (await consented.Http.GetAsync("/api/v1/webhook-subscriptions", Ct)).ReadItems<WebhookSubscriptionDto>()).Secret);
 
         // The patient misses Monday's session: session.missed (Scheduling's outbox) and alert.raised for the outreach task (Engagement's).
         var session = (await Sessions(groupId))[0];

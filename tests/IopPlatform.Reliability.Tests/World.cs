@@ -50,7 +50,7 @@ public sealed class World
         });
         ids["group"] = Id(group);
         var sessions = await (await admin.GetAsync(new Uri($"/api/v1/groups/{ids["group"]}/sessions", UriKind.Relative))).Read<JsonElement>();
-        ids["session"] = sessions.EnumerateArray().First().GetProperty("id").GetGuid();
+        ids["session"] = sessions.GetProperty("items").EnumerateArray().First().GetProperty("id").GetGuid();
         // The generated requests may revoke the client they name, so that one is not the partner they send as.
         ids["apiclient"] = (await api.PartnerClientAsync()).ClientId;
         var partner = await api.PartnerClientAsync();

@@ -44,8 +44,8 @@ public abstract class SchedulingTest<TApi>(TApi api) : EngineTest<TApi>(api)
 
     protected async Task<IReadOnlyList<SessionDto>> Sessions(Guid groupId)
     {
-        var response = await Api.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions", Ct);
-        return await response.Read<List<SessionDto>>();
+        var response = await Api.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions?limit=200", Ct);
+        return await response.ReadItems<SessionDto>();
     }
 
     /// <summary>Plays Enrollment: an activated enrollment (adult, 9 h) at the site, optionally with core groups.</summary>

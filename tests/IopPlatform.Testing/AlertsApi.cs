@@ -137,7 +137,7 @@ public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
         })).Read<IdOnly>(HttpStatusCode.Created)).Id;
 
     protected async Task<List<SessionRef>> Sessions(Guid groupId) =>
-        (await (await Host.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).Read<List<SessionRef>>()).OrderBy(s => s.StartsAt).ToList();
+        (await (await Host.Admin().GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).ReadItems<SessionRef>()).OrderBy(s => s.StartsAt).ToList();
 
     protected async Task Present(Guid sessionId, Guid enrollmentId, int minutes = 180) =>
         await (await Clinician().PostJson($"/api/v1/sessions/{sessionId}/attendance", new { enrollmentId, status = "present", minutes })).Read<IdOnly>(HttpStatusCode.Created);

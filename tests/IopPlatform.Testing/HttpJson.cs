@@ -28,6 +28,12 @@ public static class HttpJson
         return JsonSerializer.Deserialize<T>(text, Options)!;
     }
 
+    /// <summary>The items of one page of a cursor-paged list (<c>{items, nextCursor}</c>).</summary>
+    public static async Task<List<T>> ReadItems<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK) =>
+        (await response.Read<ItemsPage<T>>(expected)).Items;
+
+    private sealed record ItemsPage<T>(List<T> Items, string? NextCursor);
+
     /// <summary>Asserts an RFC 9457 body with this status and a traceId; returns it for further checks.</summary>
     public static async Task<JsonElement> Problem(this HttpResponseMessage response, HttpStatusCode expected)
     {

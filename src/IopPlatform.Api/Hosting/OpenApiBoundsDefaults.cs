@@ -33,6 +33,13 @@ internal sealed class OpenApiBoundsDefaults(OpenApiBoundsCatalog catalog) : IDoc
             && schema.Properties?.Values.FirstOrDefault(p => p.Type?.HasFlag(JsonSchemaType.Array) == true) is OpenApiSchema items)
         {
             items.MaxItems ??= Cursor.MaxLimit;
+            // Both members are always written (items never null, nextCursor null on the last page): generated clients
+            // then type items as a list, not "list or undefined".
+            items.Type &= ~JsonSchemaType.Null;
+            if (schema is OpenApiSchema page)
+            {
+                page.Required = new HashSet<string>(StringComparer.Ordinal) { "items", "nextCursor" };
+            }
         }
     }
 

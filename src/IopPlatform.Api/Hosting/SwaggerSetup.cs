@@ -67,6 +67,7 @@ internal static class SwaggerSetup
             o.OperationFilter<IdempotencyKeyHeaderFilter>();
             o.OperationFilter<OpenApiHttpHeaders>();
             o.OperationFilter<OpenApiRequiredRoles>();
+            o.OperationFilter<OpenApiSortParameters>();
             o.OperationFilter<OpenApiDescriptions>();
             o.SchemaFilter<OpenApiValidatorBounds>();
             o.SchemaFilter<OpenApiBoundsDefaults>();

@@ -56,7 +56,7 @@ internal static partial class Walkthrough
         new(string.Empty, "POST", "/api/v1/webhook-subscriptions",
             """{"url": "$WEBHOOK_URL", "events": ["alert.raised"]}""", CaptureList: [("SECRET", ".secret")]),
         new("5. Record attendance once today's session has started (admission booked the patient into the group's sessions)", "GET", "/api/v1/groups/$GROUP_ID/sessions",
-            CaptureList: [("SESSION_ID", ".[0].id")]),
+            CaptureList: [("SESSION_ID", ".items[0].id")]),
         new(string.Empty, "POST", "/api/v1/sessions/$SESSION_ID/attendance",
             """{"enrollmentId": "$ENROLLMENT_ID", "status": "absent_unexcused"}""", WaitForSessionStart: true),
         new("6. Run the drift rules now (the drift job also runs daily), then read the case manager's inbox", "POST", "/api/v1/programs/$PROGRAM_ID/drift-scan"),
@@ -149,13 +149,18 @@ internal static partial class Walkthrough
     public static string Substitute(string text, IReadOnlyDictionary<string, string> vars) =>
         Variable().Replace(text, m => vars.TryGetValue(m.Groups[1].Value, out var value) ? value : throw new InvalidOperationException($"${m.Groups[1].Value} is not set yet"));
 
-    /// <summary>The jq subset the steps use: <c>.a.b</c> and <c>.[0].id</c>.</summary>
+    /// <summary>The jq subset the steps use: <c>.a.b</c>, <c>.[0].id</c> and <c>.items[0].id</c>.</summary>
     public static string Select(JsonElement json, string path)
     {
         var current = json;
         foreach (var part in path.TrimStart('.').Split('.'))
         {
-            current = part.StartsWith('[') ? current[int.Parse(part[1..^1], System.Globalization.CultureInfo.InvariantCulture)] : current.GetProperty(part);
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            current = bracket < 0 ? current.GetProperty(part) : bracket == 0 ? current : current.GetProperty(part[..bracket]);
+            if (bracket >= 0)
+            {
+                current = current[int.Parse(part[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)];
+            }
         }
         return current.ValueKind == JsonValueKind.String ? current.GetString()! : current.GetRawText();
     }

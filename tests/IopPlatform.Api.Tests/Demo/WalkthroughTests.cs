@@ -72,8 +72,8 @@ public abstract class WalkthroughTests<TApi>(TApi api) : EngineTest<TApi>(api)
             if (step.WaitForSessionStart)
             {
                 // The reader waits until the session has started; the test moves its clock past the session instead.
-                var sessions = await (await Api.Admin().GetAsync($"/api/v1/groups/{vars["GROUP_ID"]}/sessions", Ct)).Read<JsonElement>();
-                var first = sessions.EnumerateArray().Single(s => s.GetProperty("id").GetString() == vars["SESSION_ID"]);
+                var sessions = await (await Api.Admin().GetAsync($"/api/v1/groups/{vars["GROUP_ID"]}/sessions?limit=200", Ct)).Read<JsonElement>();
+                var first = sessions.GetProperty("items").EnumerateArray().Single(s => s.GetProperty("id").GetString() == vars["SESSION_ID"]);
                 Api.Clock.SetUtcNow(first.GetProperty("endsAt").GetDateTimeOffset().AddMinutes(10));
             }
             using var client = Api.CreateClient();

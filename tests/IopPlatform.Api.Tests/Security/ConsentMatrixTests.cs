@@ -98,7 +98,7 @@ public abstract class ConsentMatrixTests<TApi>(TApi api) : EngineTest<TApi>(api)
         {
             Assert.Equal(HttpStatusCode.OK, (await partner.Http.GetAsync(read.Url, Ct)).StatusCode);
         }
-        var accounting = await (await Api.Admin().GetAsync($"/api/v1/patients/{world.PatientId}/disclosures", Ct)).Read<List<DisclosureDto>>();
+        var accounting = await (await Api.Admin().GetAsync($"/api/v1/patients/{world.PatientId}/disclosures", Ct)).ReadItems<DisclosureDto>();
 
         Assert.Equal(reads.Count(r => !r.Empty), accounting.Count);
         Assert.All(accounting, e => Assert.Equal("Care coordination", e.Purpose));
@@ -253,7 +253,7 @@ public abstract class ConsentMatrixTests<TApi>(TApi api) : EngineTest<TApi>(api)
     private async Task RevokeAllAsync(Guid patientId)
     {
         var admin = Api.Admin();
-        foreach (var consent in await (await admin.GetAsync($"/api/v1/patients/{patientId}/consents", Ct)).Read<List<ConsentDto>>())
+        foreach (var consent in await (await admin.GetAsync($"/api/v1/patients/{patientId}/consents", Ct)).ReadItems<ConsentDto>())
         {
             if (consent.RevokedAt is null)
             {
@@ -263,7 +263,7 @@ public abstract class ConsentMatrixTests<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     private async Task<int> AccountingCountAsync(Guid patientId) =>
-        (await (await Api.Admin().GetAsync($"/api/v1/patients/{patientId}/disclosures", Ct)).Read<JsonElement>()).GetArrayLength();
+        (await (await Api.Admin().GetAsync($"/api/v1/patients/{patientId}/disclosures?limit=200", Ct)).Read<JsonElement>()).GetProperty("items").GetArrayLength();
 }
 
 /// <summary>The consent situations of the matrix.</summary>

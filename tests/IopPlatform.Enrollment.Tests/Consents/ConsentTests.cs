@@ -42,7 +42,7 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
     }
 
     private static async Task<int> Disclosures(HttpClient staff, Guid patientId) =>
-        (await (await staff.GetAsync($"/api/v1/patients/{patientId}/disclosures", Ct)).Read<JsonElement>()).GetArrayLength();
+        (await (await staff.GetAsync($"/api/v1/patients/{patientId}/disclosures?limit=200", Ct)).Read<JsonElement>()).GetProperty("items").GetArrayLength();
 
     [Fact]
     public async Task Partner_without_consent_gets_404_exactly_like_a_missing_patient()
@@ -75,7 +75,7 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
 
         Assert.Equal(patient.Mrn, (await response.Read<PatientDto>()).Mrn);
         Assert.Equal(Notice, Assert.Single(response.Headers.GetValues("X-Redisclosure-Notice")));
-        var accounting = await (await staff.GetAsync($"/api/v1/patients/{patient.Id}/disclosures", Ct)).Read<List<DisclosureDto>>();
+        var accounting = await (await staff.GetAsync($"/api/v1/patients/{patient.Id}/disclosures", Ct)).ReadItems<DisclosureDto>();
         var entry = Assert.Single(accounting);
         Assert.Equal(partnerId, entry.RecipientApiClientId);
         Assert.Equal(consent.Id, entry.ConsentId);
@@ -182,7 +182,7 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
 
         await (await Seed.Transition(staff, active, "discharge", new { reason = "left_before_completion" })).Read<EnrollmentDto>();
         Assert.False((await mediator.Send(Ask(tpoPartner.ClientId), Ct)).Allowed);
-        var ended = Assert.Single(await (await staff.GetAsync($"/api/v1/patients/{patient.Id}/consents", Ct)).Read<List<ConsentDto>>());
+        var ended = Assert.Single(await (await staff.GetAsync($"/api/v1/patients/{patient.Id}/consents", Ct)).ReadItems<ConsentDto>());
         Assert.NotNull(ended.EndedAt);
 
         // Referred again: a new episode is new treatment, not the old consent back.
@@ -212,7 +212,7 @@ public abstract class ConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.NotEmpty(problem.FieldErrors("signedAt"));
         Assert.NotEmpty(problem.FieldErrors("revocationRightAcknowledged"));
         var list = await (await staff.GetAsync($"/api/v1/patients/{patient.Id}/consents", Ct)).Read<JsonElement>();
-        Assert.Equal(0, list.GetArrayLength());
+        Assert.Equal(0, list.GetProperty("items").GetArrayLength());
     }
 
     [Fact]

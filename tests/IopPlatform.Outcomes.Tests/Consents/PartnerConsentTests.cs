@@ -12,7 +12,7 @@ public abstract class PartnerConsentTests<TApi>(TApi api) : EngineTest<TApi>(api
     where TApi : OutcomesApiBase
 {
     private async Task<List<DisclosureDto>> Disclosures(Guid patientId) =>
-        await (await Api.Admin().GetAsync($"/api/v1/patients/{patientId}/disclosures", Ct)).Read<List<DisclosureDto>>();
+        await (await Api.Admin().GetAsync($"/api/v1/patients/{patientId}/disclosures", Ct)).ReadItems<DisclosureDto>();
 
     private static async Task Hidden(HttpResponseMessage response)
     {

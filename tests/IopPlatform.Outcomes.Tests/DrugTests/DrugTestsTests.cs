@@ -182,7 +182,7 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
 
         var current = await (await client.GetAsync($"/api/v1/drug-tests/{original.Id}", Ct)).Read<DrugTestDto>();
         Assert.Equal((2, "positive_unexpected"), (current.Version, current.OverallResult));
-        var history = await (await client.GetAsync($"/api/v1/drug-tests/{original.Id}/versions", Ct)).Read<List<DrugTestDto>>();
+        var history = await (await client.GetAsync($"/api/v1/drug-tests/{original.Id}/versions", Ct)).ReadItems<DrugTestDto>();
         Assert.Equal([(1, "negative", (string?)null), (2, "positive_unexpected", "Lab confirmation: fentanyl positive")], history.Select(h => (h.Version, h.OverallResult, h.CorrectionReason)));
         Assert.Equal("inconclusive", Assert.Single(history[0].Analytes).Result);
         var list = await (await client.GetAsync(Url(enrollment.EnrollmentId), Ct)).Read<CursorPageOf<DrugTestDto>>();

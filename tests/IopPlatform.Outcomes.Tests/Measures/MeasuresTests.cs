@@ -187,13 +187,13 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var client = Clinician();
         var dueUrl = $"{Url(enrollment.EnrollmentId)}/due";
 
-        var initial = await (await client.GetAsync(dueUrl, Ct)).Read<List<MeasureDueDto>>();
+        var initial = await (await client.GetAsync(dueUrl, Ct)).ReadItems<MeasureDueDto>();
         Assert.Equal([("phq9", 14, true), ("gad7", 14, true), ("bam", 7, true)], initial.Select(d => (d.Instrument, d.IntervalDays, d.Due)));
         Assert.All(initial, d => Assert.Equal(enrollment.AdmittedAt, d.DueAt));
 
         var given = Now.AddDays(-1);
         await (await Submit(client, enrollment.EnrollmentId, "phq9", new int[9], given)).Read<MeasureResultDto>(HttpStatusCode.Created);
-        var afterPhq = await (await client.GetAsync(dueUrl, Ct)).Read<List<MeasureDueDto>>();
+        var afterPhq = await (await client.GetAsync(dueUrl, Ct)).ReadItems<MeasureDueDto>();
         var phq = Assert.Single(afterPhq, d => d.Instrument == "phq9");
         Assert.False(phq.Due);
         Assert.Equal(given.AddDays(14), phq.DueAt);
@@ -232,7 +232,7 @@ public abstract class MeasuresTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal(HttpStatusCode.Forbidden, (await Api.ClientAs(Roles.Clinician).PutAsJson(url, body, "\"1\"")).StatusCode);
 
         var enrollment = await Api.EnrollAsync(3, programId);
-        var due = await (await admin.GetAsync($"{Url(enrollment.EnrollmentId)}/due", Ct)).Read<List<MeasureDueDto>>();
+        var due = await (await admin.GetAsync($"{Url(enrollment.EnrollmentId)}/due", Ct)).ReadItems<MeasureDueDto>();
         Assert.Equal([("bam", 3), ("pcl5", 30)], due.Select(d => (d.Instrument, d.IntervalDays)));
     }
 

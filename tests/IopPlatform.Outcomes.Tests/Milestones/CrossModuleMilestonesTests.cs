@@ -87,7 +87,7 @@ public abstract class CrossModuleMilestonesTests<TApi>(TApi api) : EngineTest<TA
         {
             await (await admin.PostJson($"/api/v1/groups/{group.Id}/members", new { enrollmentId })).Read<IdOnly>(HttpStatusCode.Created);
         }
-        var sessions = await (await admin.GetAsync($"/api/v1/groups/{group.Id}/sessions", Ct)).Read<List<SessionDto>>();
+        var sessions = await (await admin.GetAsync($"/api/v1/groups/{group.Id}/sessions", Ct)).ReadItems<SessionDto>();
         var session = sessions.OrderBy(s => s.StartsAt).First(s => s.StartsAt > Now.AddHours(1));
         Api.Clock.SetUtcNow(session.EndsAt.AddMinutes(5));
         foreach (var (enrollmentId, status) in attendance)

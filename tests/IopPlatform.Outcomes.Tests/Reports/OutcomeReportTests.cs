@@ -90,7 +90,7 @@ public abstract class OutcomeReportTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Equal(new DateOnly(2026, 4, 6), DateOnly.FromDateTime(Now.UtcDateTime));
 
         // Attendance: the one 3-hour session (Tue 3 March): e8 present for all 180 minutes, e9 for 135.
-        var session = Assert.Single(await (await admin.GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).Read<List<JsonElement>>()).GetProperty("id").GetGuid();
+        var session = Assert.Single(await (await admin.GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).ReadItems<JsonElement>()).GetProperty("id").GetGuid();
         Assert.True((await admin.PostJson($"/api/v1/sessions/{session}/attendance", new { enrollmentId = e8.Id, status = "present" })).IsSuccessStatusCode);
         Assert.True((await admin.PostJson($"/api/v1/sessions/{session}/attendance", new { enrollmentId = e9.Id, status = "present", minutes = 135 })).IsSuccessStatusCode);
 

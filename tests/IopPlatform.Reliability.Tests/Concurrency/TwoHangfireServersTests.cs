@@ -78,8 +78,8 @@ public sealed class TwoHangfireServersTests(HangfireServerApi api) : EngineTest<
                 new EnrollmentActivated(enrollmentId, Guid.CreateVersion7(), Guid.CreateVersion7(), siteId, new DateOnly(2026, 3, 2), AgeGroup.Adult, 9m, [groupId], Api.Clock.GetUtcNow()), Ct);
             enrollments.Add(enrollmentId);
         }
-        var sessions = await (await admin.GetAsync($"/api/v1/groups/{groupId}/sessions", Ct)).Read<JsonElement>();
-        var session = sessions.EnumerateArray().First(s => s.GetProperty("startsAt").GetDateTimeOffset() > Api.Clock.GetUtcNow());
+        var sessions = await (await admin.GetAsync($"/api/v1/groups/{groupId}/sessions?limit=200", Ct)).Read<JsonElement>();
+        var session = sessions.GetProperty("items").EnumerateArray().First(s => s.GetProperty("startsAt").GetDateTimeOffset() > Api.Clock.GetUtcNow());
         var sessionId = session.GetProperty("id").GetGuid();
         MoveBoth(session.GetProperty("startsAt").GetDateTimeOffset().AddMinutes(10), second);
         // One patient recorded: the roster was taken, so the others are absent (not "attendance not taken").

@@ -138,7 +138,7 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
         Assert.Equal(("left_early", 90, 2), (corrected.Status, corrected.Minutes, corrected.Version));
         await (await staff.SendAsync(WithIfMatch(HttpMethod.Put, url, correction, "\"1\""), Ct)).Problem(HttpStatusCode.PreconditionFailed);
 
-        var history = await (await staff.GetAsync($"{url}/history", Ct)).Read<List<JsonElement>>();
+        var history = await (await staff.GetAsync($"{url}/history", Ct)).ReadItems<JsonElement>();
         var change = Assert.Single(history);
         Assert.Equal("clinician-7", change.GetProperty("changedBy").GetString());
         Assert.Equal("Left at the break for work", change.GetProperty("reason").GetString());
@@ -309,7 +309,7 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
         var e2Week = await (await staff.GetAsync($"/api/v1/enrollments/{e2}/weekly-hours?year={year}&week={week}", Ct)).Read<WeeklyHoursDto>();
         Assert.Equal(0, e2Week.AttendedMinutes);
 
-        var caseload = await (await staff.GetAsync($"/api/v1/weekly-hours?enrollmentId={e1}&enrollmentId={e2}&enrollmentId={Guid.CreateVersion7()}&year={nextYear}&week={nextWeek}", Ct)).Read<List<WeeklyHoursDto>>();
+        var caseload = await (await staff.GetAsync($"/api/v1/weekly-hours?enrollmentId={e1}&enrollmentId={e2}&enrollmentId={Guid.CreateVersion7()}&year={nextYear}&week={nextWeek}", Ct)).ReadItems<WeeklyHoursDto>();
         Assert.Equal(2, caseload.Count);
         Assert.All(caseload, w => Assert.Equal(180, w.AttendedMinutes));
         Assert.Equal([monday.LocalDate], caseload.Single(w => w.EnrollmentId == e1).Days.Select(d => d.Date));

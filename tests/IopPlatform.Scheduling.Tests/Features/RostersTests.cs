@@ -62,7 +62,7 @@ public abstract class RostersTests<TApi>(TApi api) : SchedulingTest<TApi>(api)
         Assert.Equal([session.LocalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)], join.GetProperty("fullSessions").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM scheduling_booking WHERE enrollment_id = @b", new { b }));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM scheduling_group_member WHERE enrollment_id = @b", new { b }));
-        var roster = await (await staff.GetAsync($"/api/v1/sessions/{session.Id}/roster", Ct)).Read<List<RosterEntryDto>>();
+        var roster = await (await staff.GetAsync($"/api/v1/sessions/{session.Id}/roster", Ct)).ReadItems<RosterEntryDto>();
         Assert.Equal(a, Assert.Single(roster).EnrollmentId);
     }
 

@@ -157,7 +157,7 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
             {
                 var date = DateOnly.FromDateTime(anchor.UtcDateTime);
                 var list = await CallAsync(host.Admin, HttpMethod.Get, $"/api/v1/groups/{groupId}/sessions?from={date.AddDays(-1):yyyy-MM-dd}&to={date.AddDays(1):yyyy-MM-dd}", null, null, ct);
-                sessions.AddRange(list.Deserialize<List<SessionRef>>(Json)!
+                sessions.AddRange(list.GetProperty("items").Deserialize<List<SessionRef>>(Json)!
                     .Where(s => s.EndsAt > anchor && s.EndsAt <= anchor.AddDays(1) && s.Status == "scheduled" && !_recordedSessions.Contains(s.Id))
                     .Select(s => (s, groupId)));
             }
@@ -319,11 +319,11 @@ internal sealed class DemoSeeder(DemoSeedHost host, DemoSeedOptions options)
 
     private async Task RecordSessionAsync(SessionRef session, Guid groupId, int day, int totalDays, HttpClient clinical, CancellationToken ct)
     {
-        var roster = await CallAsync(host.Admin, HttpMethod.Get, $"/api/v1/sessions/{session.Id}/roster", null, null, ct);
+        var roster = await CallAsync(host.Admin, HttpMethod.Get, $"/api/v1/sessions/{session.Id}/roster?limit=200", null, null, ct);
         var byEnrollment = _episodes.Values.Where(e => e.GroupId == groupId).ToDictionary(e => e.EnrollmentId);
         var items = new List<object>();
         var attended = new List<Episode>();
-        foreach (var entry in roster.EnumerateArray())
+        foreach (var entry in roster.GetProperty("items").EnumerateArray())
         {
             var enrollmentId = entry.GetProperty("enrollmentId").GetGuid();
             if (entry.GetProperty("bookingStatus").GetString() != "booked" || !byEnrollment.TryGetValue(enrollmentId, out var episode))

@@ -218,12 +218,14 @@ internal static class CounsellingNotesEndpoint
             .Produces<CounsellingNoteDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/enrollments/{enrollmentId:guid}/counselling-notes", (Guid enrollmentId, IMediator mediator, CancellationToken ct) => mediator.Send(new ListCounsellingNotesQuery(enrollmentId), ct))
+        group.MapGet("/enrollments/{enrollmentId:guid}/counselling-notes", (Guid enrollmentId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListCounsellingNotesQuery(enrollmentId), ct), n => ListPage.Key(n.Id)))
             .RequireRoles(NotesRoles.Writers)
             .WithName("ListCounsellingNotes")
             .WithSummary("List the counselling notes you may read")
             .WithDescription("The enrollment's counselling notes the caller wrote or was authorised to read.")
-            .Produces<IReadOnlyList<CounsellingNoteDto>>();
+            .Produces<CursorPage<CounsellingNoteDto>>()
+            .ProducesValidationProblem();
 
         group.MapPost("/counselling-notes/{noteId:guid}/access", async (Guid noteId, GrantCounsellingAccessBody body, IMediator mediator, CancellationToken ct) =>
             {

@@ -87,11 +87,13 @@ internal sealed class OverdueNotesHandler(IDbConnectionFactory db, ISqlDialect d
 internal static class OverdueNotesEndpoint
 {
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/notes/overdue", (IMediator mediator, CancellationToken ct, string? authorId = null) => mediator.Send(new ListOverdueNotesQuery(authorId), ct))
+        group.MapGet("/notes/overdue", (IMediator mediator, CancellationToken ct, string? authorId = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListOverdueNotesQuery(authorId), ct), n => ListPage.Key(n.DueAt, n.NoteId)))
             .RequireRoles(Roles.Clinician, Roles.Supervisor, Roles.Admin)
             .WithName("ListOverdueNotes")
             .WithSummary("Overdue notes of a clinician")
             .WithDescription("Notes not signed by their due time (default 72 h after the session ends), oldest due first. Without authorId the caller's own; supervisors and admins may name another clinician.")
-            .Produces<IReadOnlyList<OverdueNoteDto>>()
+            .Produces<CursorPage<OverdueNoteDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 }

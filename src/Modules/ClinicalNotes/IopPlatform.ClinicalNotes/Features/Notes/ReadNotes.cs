@@ -9,7 +9,7 @@ internal sealed record GetNoteQuery(Guid NoteId) : IRequest<NoteDto>, IAuditedRe
     public Guid? AuditPatientId => null;
 }
 
-internal sealed record ListNotesQuery(Guid EnrollmentId, string? Cursor, int Limit) : IRequest<CursorPage<NoteDto>>, IAuditedRequest
+internal sealed record ListNotesQuery(Guid EnrollmentId, string? Cursor, int Limit, bool NewestFirst = false) : IRequest<CursorPage<NoteDto>>, IAuditedRequest
 {
     public string AuditCategory => NotesAudit.ClinicalNote;
 
@@ -69,13 +69,13 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
         var where = "n.enrollment_id = @EnrollmentId";
         if (after is not null)
         {
-            where += " AND n.id > @After";
+            where += request.NewestFirst ? " AND n.id < @After" : " AND n.id > @After";
         }
         if (NotesRoles.IsPartner(caller))
         {
             where += " AND n.locked = @Yes";
         }
-        var sql = $"SELECT {NoteStore.Columns} FROM clinical_notes_note n WHERE {where} ORDER BY n.id {dialect.Limit("@Take")}";
+        var sql = $"SELECT {NoteStore.Columns} FROM clinical_notes_note n WHERE {where} ORDER BY n.id{(request.NewestFirst ? " DESC" : string.Empty)} {dialect.Limit("@Take")}";
         await using var connection = await db.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<NoteRow>(new CommandDefinition(sql, new { request.EnrollmentId, After = after, Yes = true, Take = request.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, r => r.Id);
@@ -96,6 +96,9 @@ internal sealed class ReadNotesHandler(IDbConnectionFactory db, ISqlDialect dial
 
 internal static class ReadNotesEndpoint
 {
+    /// <summary>By creation (the time-ordered id), oldest or newest first.</summary>
+    private static readonly ListSort NotesSort = new(["created", "-created"]);
+
     public static void Map(IEndpointRouteBuilder group)
     {
         group.MapGet("/notes/{noteId:guid}", async (Guid noteId, IMediator mediator, HttpResponse response, CancellationToken ct) =>
@@ -113,24 +116,27 @@ internal static class ReadNotesEndpoint
             .Produces<NoteDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/enrollments/{enrollmentId:guid}/notes", (Guid enrollmentId, IMediator mediator, CancellationToken ct, string? cursor = null, int limit = Cursor.DefaultLimit) =>
-                mediator.Send(new ListNotesQuery(enrollmentId, cursor, limit), ct))
+        group.MapGet("/enrollments/{enrollmentId:guid}/notes", (Guid enrollmentId, IMediator mediator, CancellationToken ct, string? cursor = null, int limit = Cursor.DefaultLimit, string? sort = null) =>
+                mediator.Send(new ListNotesQuery(enrollmentId, cursor, limit, ListSort.IsDescending(NotesSort.Parse(sort))), ct))
+            .WithSort(NotesSort)
             .RequireRoles(NotesRoles.NoteReaders)
             .DisclosesPatientRecords(InformationCategories.ClinicalNote)
             .WithName("ListNotes")
             .WithSummary("List an enrollment's progress notes")
-            .WithDescription("Keyset-paginated, oldest first. Partner apps see only locked notes and only under a consent covering clinical_note (404 otherwise); an empty page discloses nothing and is not accounted, " +
+            .WithDescription("Keyset-paginated, oldest first (sort=-created: newest first). Partner apps see only locked notes and only under a consent covering clinical_note (404 otherwise); an empty page discloses nothing and is not accounted, " +
                              "other pages carry the §2.32 headers and one accounting entry naming the notes. Counselling notes are never listed here.")
             .Produces<CursorPage<NoteDto>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/notes/{noteId:guid}/signatures", (Guid noteId, IMediator mediator, CancellationToken ct) => mediator.Send(new GetSignaturesQuery(noteId), ct))
+        group.MapGet("/notes/{noteId:guid}/signatures", (Guid noteId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetSignaturesQuery(noteId), ct), s => ListPage.Key(s.At, s.Id)))
             .RequireRoles(NotesRoles.StaffReaders)
             .WithName("GetNoteSignatures")
             .WithSummary("A note's signature history")
             .WithDescription("Every signature, submission for co-signature, co-signature and return, with who (name and credentials), when and the supervisor's comments.")
-            .Produces<IReadOnlyList<SignatureDto>>()
+            .Produces<CursorPage<SignatureDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -29,12 +29,14 @@ internal static class GetGoalHistoryEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {
-        group.MapGet("/goals/{goalId:guid}/history", (Guid goalId, IMediator mediator, CancellationToken ct) => mediator.Send(new GetGoalHistoryQuery(goalId), ct))
+        group.MapGet("/goals/{goalId:guid}/history", (Guid goalId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetGoalHistoryQuery(goalId), ct), (_, position) => ListPage.Key(position)))
             .RequireRoles(NotesRoles.StaffReaders)
             .WithName("GetGoalStatusHistory")
             .WithSummary("A goal's status history")
             .WithDescription("Every achievement status the goal had, with who set it and when.")
-            .Produces<IReadOnlyList<GoalStatusChangeDto>>()
+            .Produces<CursorPage<GoalStatusChangeDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -10,7 +10,8 @@ namespace IopPlatform.Engagement.Features.Alerts;
 /// <param name="Rule">Only alerts raised by this rule.</param>
 /// <param name="Limit">Page size (1–200).</param>
 /// <param name="Cursor">nextCursor of the previous page.</param>
-internal sealed record ListAlertsRequest(Guid? ProgramId, string? Status, string? Severity, string? Rule, int Limit, string? Cursor) : IRequest<CursorPage<AlertDto>>, IAuditedRequest
+/// <param name="NewestFirst">False for oldest first (sort=created).</param>
+internal sealed record ListAlertsRequest(Guid? ProgramId, string? Status, string? Severity, string? Rule, int Limit, string? Cursor, bool NewestFirst = true) : IRequest<CursorPage<AlertDto>>, IAuditedRequest
 {
     public string AuditCategory => InformationCategories.Enrollment;
 
@@ -51,18 +52,22 @@ internal sealed class ListAlertsHandler(IDbConnectionFactory db, ISqlDialect dia
         {
             filters.Add("rule_code = @Rule");
         }
-        return AlertPages.ReadAsync(db, dialect, audit, filters, new { request.ProgramId, request.Status, request.Severity, request.Rule }, newestFirst: true, request.Limit, request.Cursor, cancellationToken);
+        return AlertPages.ReadAsync(db, dialect, audit, filters, new { request.ProgramId, request.Status, request.Severity, request.Rule }, request.NewestFirst, request.Limit, request.Cursor, cancellationToken);
     }
 }
 
 internal static class ListAlertsEndpoint
 {
+    /// <summary>By when raised (the time-ordered id), newest or oldest first.</summary>
+    private static readonly ListSort Sort = new(["-created", "created"]);
+
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/alerts", (Guid? programId, string? status, string? severity, string? rule, int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new ListAlertsRequest(programId, status, severity, rule, limit ?? Cursor.DefaultLimit, cursor), ct))
+        group.MapGet("/alerts", (Guid? programId, string? status, string? severity, string? rule, int? limit, string? cursor, string? sort, IMediator mediator, CancellationToken ct) =>
+                mediator.Send(new ListAlertsRequest(programId, status, severity, rule, limit ?? Cursor.DefaultLimit, cursor, ListSort.IsDescending(Sort.Parse(sort))), ct))
+            .WithSort(Sort)
             .WithName("ListAlerts")
             .WithSummary("Alerts across a program, for supervisors")
-            .WithDescription("Every alert of the program (or of all programs), newest first: unresolved by default; filter by status, severity (info, amber, red) " +
+            .WithDescription("Every alert of the program (or of all programs), newest first (sort=created: oldest first): unresolved by default; filter by status, severity (info, amber, red) " +
                              "and the rule that raised it (consecutive_missed, no_recent_attendance, attendance_ratio, no_show_with_clinical_signal, no_show_outreach, safety). " +
                              "Case managers use their inbox (GET /case-managers/{userId}/alerts). Keyset-paginated (limit 1–200, cursor).")
             .RequireRoles(Roles.Supervisor, Roles.Admin)

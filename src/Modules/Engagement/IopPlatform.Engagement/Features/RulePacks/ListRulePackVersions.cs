@@ -19,14 +19,15 @@ internal static class ListRulePackVersionsEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {
-        group.MapGet("/programs/{programId:guid}/rule-pack/versions", (Guid programId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new ListRulePackVersionsQuery(programId), ct))
+        group.MapGet("/programs/{programId:guid}/rule-pack/versions", (Guid programId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListRulePackVersionsQuery(programId), ct), v => ListPage.Key(v.Version), descending: true))
             .RequireRoles(RulePackPrograms.Readers)
             .CarriesNoPatientData("A program's drift thresholds over time; no patient's records.")
             .WithName("ListRulePackVersions")
             .WithSummary("Every version of a program's drift rule pack")
             .WithDescription("Every stored version, newest first, with who set it and when; empty while the program follows the defaults.")
-            .Produces<IReadOnlyList<RulePackDto>>()
+            .Produces<CursorPage<RulePackDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -27,13 +27,14 @@ internal static class ListConsentsEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {
-        group.MapGet("/patients/{patientId:guid}/consents", (Guid patientId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new ListConsentsRequest(patientId), ct))
+        group.MapGet("/patients/{patientId:guid}/consents", (Guid patientId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListConsentsRequest(patientId), ct), c => ListPage.Key(c.Id), descending: true))
             .RequireRoles(Roles.Staff)
             .WithName("ListConsents")
             .WithSummary("List a patient's consents")
             .WithDescription("All consents of a patient, newest first, including revoked and expired ones.")
-            .Produces<IReadOnlyList<ConsentDto>>()
+            .Produces<CursorPage<ConsentDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

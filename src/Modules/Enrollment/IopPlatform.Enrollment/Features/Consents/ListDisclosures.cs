@@ -77,13 +77,13 @@ internal static class ListDisclosuresEndpoint
 {
     public static void Map(IEndpointRouteBuilder group)
     {
-        group.MapGet("/patients/{patientId:guid}/disclosures", (Guid patientId, IMediator mediator, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
-                mediator.Send(new ListDisclosuresRequest(patientId, from, to), ct))
+        group.MapGet("/patients/{patientId:guid}/disclosures", (Guid patientId, IMediator mediator, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListDisclosuresRequest(patientId, from, to), ct), d => ListPage.Key(d.DisclosedAt, d.Id)))
             .RequireRoles(Roles.Staff)
             .WithName("ListDisclosures")
             .WithSummary("Accounting of disclosures")
             .WithDescription("Every disclosure of the patient's records to a partner app (§2.25), by API read or webhook: recipient, consent relied on, category, the consent's purpose, the purpose of use the recipient declared, the records disclosed, when. A read that returned nothing is not a disclosure. Default window: the past 3 years.")
-            .Produces<IReadOnlyList<DisclosureDto>>()
+            .Produces<CursorPage<DisclosureDto>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -8,7 +8,8 @@ namespace IopPlatform.Enrollment.Features.Patients;
 /// <param name="Identifier">An MRN or an external identifier value; "system|value" narrows to one system.</param>
 /// <param name="Limit">Page size 1–200.</param>
 /// <param name="Cursor">nextCursor of the previous page.</param>
-internal sealed record SearchPatientsRequest(string? Name, DateOnly? DateOfBirth, string? Identifier, int Limit, string? Cursor)
+/// <param name="Sort">One of <see cref="SearchPatientsEndpoint.Sort"/>.</param>
+internal sealed record SearchPatientsRequest(string? Name, DateOnly? DateOfBirth, string? Identifier, int Limit, string? Cursor, string Sort = "created")
     : IRequest<CursorPage<PatientSummaryDto>>, IAuditedRequest
 {
     public string AuditCategory => InformationCategories.Demographics;
@@ -61,10 +62,25 @@ internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect
                 filters.Add("(p.mrn = @IdValue OR EXISTS (SELECT 1 FROM enrollment_patient_identifier i WHERE i.patient_id = p.id AND i.value = @IdValue))");
             }
         }
-        if (Cursor.Decode(request.Cursor) is { } after)
+        var byName = request.Sort.EndsWith("family_name", StringComparison.Ordinal);
+        var descending = ListSort.IsDescending(request.Sort);
+        var op = descending ? "<" : ">";
+        if (byName && ListPage.DecodeKey(request.Cursor) is { } key)
+        {
+            // The cursor carries the last family name and id: the keyset of (family_name, id).
+            var cut = key.LastIndexOf('\n');
+            if (cut < 0 || !Guid.TryParseExact(key[(cut + 1)..], "N", out var lastId))
+            {
+                throw new BadRequestException("cursor", "The cursor is not valid; use the nextCursor of a previous page.");
+            }
+            parameters.Add("AfterName", key[..cut]);
+            parameters.Add("After", lastId);
+            filters.Add($"(p.family_name {op} @AfterName OR (p.family_name = @AfterName AND p.id {op} @After))");
+        }
+        else if (!byName && Cursor.Decode(request.Cursor) is { } after)
         {
             parameters.Add("After", after);
-            filters.Add("p.id > @After");
+            filters.Add($"p.id {op} @After");
         }
         var partner = caller.IsExternalRecipient();
         if (partner)
@@ -74,11 +90,15 @@ internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect
         }
         parameters.Add("Take", request.Limit + 1);
         var where = filters.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", filters);
-        var sql = $"SELECT {PatientStore.SummaryColumns} FROM enrollment_patient p {where} ORDER BY p.id {dialect.Limit("@Take")}";
+        var sql = $"SELECT {PatientStore.SummaryColumns} FROM enrollment_patient p {where} ORDER BY {(byName ? "p.family_name" + (descending ? " DESC, " : ", ") : string.Empty)}p.id{(descending ? " DESC" : string.Empty)} {dialect.Limit("@Take")}";
 
         await using var connection = await db.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<PatientSummaryDto>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
         var page = Cursor.Page(rows, request.Limit, p => p.Id);
+        if (byName && page.NextCursor is not null)
+        {
+            page = page with { NextCursor = ListPage.EncodeKey(page.Items[^1].FamilyName + "\n" + ListPage.Key(page.Items[^1].Id)) };
+        }
         var disclosed = new List<PatientSummaryDto>(page.Items.Count);
         foreach (var patient in page.Items)
         {
@@ -95,10 +115,14 @@ internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect
 
 internal static class SearchPatientsEndpoint
 {
+    /// <summary>By registration (the time-ordered id) or by family name, each either way.</summary>
+    public static readonly ListSort Sort = new(["created", "-created", "family_name", "-family_name"]);
+
     public static void Map(IEndpointRouteBuilder group) =>
         group.MapGet("/patients", (IMediator mediator, CancellationToken ct, string? name = null, DateOnly? dateOfBirth = null, string? identifier = null,
-                    int limit = Cursor.DefaultLimit, string? cursor = null) =>
-                mediator.Send(new SearchPatientsRequest(name, dateOfBirth, identifier, limit, cursor), ct))
+                    int limit = Cursor.DefaultLimit, string? cursor = null, string? sort = null) =>
+                mediator.Send(new SearchPatientsRequest(name, dateOfBirth, identifier, limit, cursor, Sort.Parse(sort)), ct))
+            .WithSort(Sort)
             .RequireRoles([.. Roles.Staff, Roles.Partner])
             .DisclosesPatientRecords(InformationCategories.Demographics)
             .WithName("SearchPatients")

@@ -235,13 +235,15 @@ internal static class WebhookSubscriptionsEndpoint
             .ProducesValidationProblem()
             .WithIdempotency();
 
-        group.MapGet("/webhook-subscriptions", (IMediator mediator, CancellationToken ct) => mediator.Send(new ManageSubscriptionRequest(null, "list"), ct))
+        group.MapGet("/webhook-subscriptions", (IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ManageSubscriptionRequest(null, "list"), ct), s => ListPage.Key(s.Id)))
             .WithName("ListWebhookSubscriptions")
             .CarriesNoPatientData("A partner's own webhook settings; events reach it only through the consent door at delivery.")
             .WithSummary("List webhook subscriptions (admin: all; partner: its own)")
             .WithDescription("Subscriptions without their secrets.")
             .RequireRoles(roles)
-            .Produces<IReadOnlyList<WebhookSubscriptionDto>>();
+            .Produces<CursorPage<WebhookSubscriptionDto>>()
+            .ProducesValidationProblem();
 
         group.MapPost("/webhook-subscriptions/{subscriptionId:guid}/rotate-secret", async (Guid subscriptionId, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new ManageSubscriptionRequest(subscriptionId, "rotate"), ct))[0])

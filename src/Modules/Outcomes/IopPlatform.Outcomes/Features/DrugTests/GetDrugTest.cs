@@ -81,14 +81,15 @@ internal static class GetDrugTestEndpoint
             .Produces<DrugTestDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/drug-tests/{drugTestId:guid}/versions", (Guid drugTestId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new GetDrugTestQuery(drugTestId, History: true), ct))
+        group.MapGet("/drug-tests/{drugTestId:guid}/versions", (Guid drugTestId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetDrugTestQuery(drugTestId, History: true), ct), (_, position) => ListPage.Key(position)))
             .RequireRoles(OutcomesRoles.Readers)
             .DisclosesPatientRecords(InformationCategories.DrugTest)
             .WithName("ListDrugTestVersions")
             .WithSummary("A drug test's history")
             .WithDescription("Every version of a drug test, oldest first, each correction with its reason.")
-            .Produces<IReadOnlyList<DrugTestDto>>()
+            .Produces<CursorPage<DrugTestDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -51,13 +51,14 @@ internal sealed class GetMeasuresDueHandler(IDbConnectionFactory db, IMediator m
 internal static class GetMeasuresDueEndpoint
 {
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/enrollments/{enrollmentId:guid}/measures/due", (Guid enrollmentId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new GetMeasuresDueQuery(enrollmentId), ct))
+        group.MapGet("/enrollments/{enrollmentId:guid}/measures/due", (Guid enrollmentId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetMeasuresDueQuery(enrollmentId), ct), m => m.Instrument))
             .RequireRoles(OutcomesRoles.Readers)
             .DisclosesPatientRecords(InformationCategories.Outcomes)
             .WithName("GetMeasuresDue")
             .WithSummary("Measures due for an enrollment")
             .WithDescription("For each instrument the program schedules: the last administration, when the next is due and whether it is due now. Defaults: PHQ-9 and GAD-7 every 14 days, BAM every 7.")
-            .Produces<IReadOnlyList<MeasureDueDto>>()
+            .Produces<CursorPage<MeasureDueDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

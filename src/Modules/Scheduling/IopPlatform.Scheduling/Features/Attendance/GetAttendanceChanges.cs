@@ -65,12 +65,13 @@ internal sealed class GetAttendanceChangesHandler(IDbConnectionFactory db, IAudi
 internal static class GetAttendanceChangesEndpoint
 {
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/attendance/{attendanceId:guid}/history", (Guid attendanceId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new GetAttendanceChangesQuery(attendanceId), ct))
+        group.MapGet("/attendance/{attendanceId:guid}/history", (Guid attendanceId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetAttendanceChangesQuery(attendanceId), ct), (_, position) => ListPage.Key(position)))
             .RequireRoles(Roles.Staff)
             .WithName("GetAttendanceCorrections")
             .WithSummary("Get an attendance record's corrections")
             .WithDescription("Lists every correction of an attendance record, oldest first: who, when, why, and the values before and after.")
-            .Produces<IReadOnlyList<AttendanceChangeDto>>()
+            .Produces<CursorPage<AttendanceChangeDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

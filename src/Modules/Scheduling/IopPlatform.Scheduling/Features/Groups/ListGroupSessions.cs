@@ -45,14 +45,20 @@ internal static class SessionSql
 
 internal static class ListGroupSessionsEndpoint
 {
+    /// <summary>By local date (then id), earliest or latest first.</summary>
+    private static readonly ListSort Sort = new(["local_date", "-local_date"]);
+
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/groups/{groupId:guid}/sessions", (Guid groupId, IMediator mediator, CancellationToken ct, DateOnly? from = null, DateOnly? to = null) =>
-                mediator.Send(new ListGroupSessionsQuery(groupId, from, to), ct))
+        group.MapGet("/groups/{groupId:guid}/sessions", (Guid groupId, IMediator mediator, CancellationToken ct, DateOnly? from = null, DateOnly? to = null,
+                    string? sort = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListGroupSessionsQuery(groupId, from, to), ct), s => ListPage.Key(s.LocalDate, s.Id),
+                    descending: ListSort.IsDescending(Sort.Parse(sort))))
+            .WithSort(Sort)
             .RequireRoles(Roles.Staff)
             .WithName("ListGroupSessions")
             .WithSummary("List a group's sessions")
             .WithDescription("Lists the materialised sessions of a group between two local dates (inclusive), with UTC instants and the site's time zone.")
-            .Produces<IReadOnlyList<SessionDto>>()
+            .Produces<CursorPage<SessionDto>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

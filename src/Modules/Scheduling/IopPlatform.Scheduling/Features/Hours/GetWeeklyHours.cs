@@ -144,13 +144,13 @@ internal static class WeeklyHoursEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/weekly-hours", (IMediator mediator, CancellationToken ct, Guid[]? enrollmentId = null, int? year = null, int? week = null) =>
-                mediator.Send(new GetCaseloadHoursRequest(enrollmentId ?? [], year, week), ct))
+        group.MapGet("/weekly-hours", (IMediator mediator, CancellationToken ct, Guid[]? enrollmentId = null, int? year = null, int? week = null, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetCaseloadHoursRequest(enrollmentId ?? [], year, week), ct), h => ListPage.Key(h.EnrollmentId)))
             .RequireRoles(Roles.Staff)
             .WithName("GetCaseloadWeeklyHours")
             .WithSummary("Get weekly hours of a caseload")
             .WithDescription("Weekly hours of several enrollments at once (repeat enrollmentId, up to 500) for one ISO week, each in its own site's time zone. Unknown enrollments are left out.")
-            .Produces<IReadOnlyList<WeeklyHoursDto>>()
+            .Produces<CursorPage<WeeklyHoursDto>>()
             .ProducesValidationProblem();
     }
 }

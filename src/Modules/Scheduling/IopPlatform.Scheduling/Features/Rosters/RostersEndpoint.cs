@@ -34,12 +34,14 @@ internal static class RostersEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        group.MapGet("/sessions/{sessionId:guid}/roster", (Guid sessionId, IMediator mediator, CancellationToken ct) => mediator.Send(new GetRosterQuery(sessionId), ct))
+        group.MapGet("/sessions/{sessionId:guid}/roster", (Guid sessionId, IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new GetRosterQuery(sessionId), ct), (_, position) => ListPage.Key(position)))
             .RequireRoles(Roles.Staff)
             .WithName("GetSessionRoster")
             .WithSummary("Get a session's roster")
             .WithDescription("Lists the patients booked into a session with their attendance when recorded (the facilitator's roster screen).")
-            .Produces<IReadOnlyList<RosterEntryDto>>()
+            .Produces<CursorPage<RosterEntryDto>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }
