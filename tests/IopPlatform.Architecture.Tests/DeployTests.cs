@@ -22,6 +22,28 @@ public sealed class DeployTests
         Expect.None(DeployRules.ComposeViolations(Read(file), Known.Value));
 
     [Fact]
+    public void Sql_server_init_makes_only_the_owner_login_db_owner_and_creates_the_apis_login_without_a_role()
+    {
+        var init = Read("deploy/sqlserver/init.sql");
+        Assert.Contains("ALTER ROLE db_owner ADD MEMBER [$(OwnerLogin)]", init, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"ADD MEMBER \[\$\(AppLogin\)\]", init);
+        var compose = Read("deploy/compose.yaml");
+        Assert.Contains("AppLogin=iop_api ", compose, StringComparison.Ordinal);
+        Assert.Contains("User Id=iop_api;", compose, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postgres_roles_script_creates_the_apis_role_without_superuser_and_gives_the_database_to_the_owner()
+    {
+        var roles = Read("deploy/postgres/roles.sql");
+        Assert.Contains("CREATE ROLE iop_api LOGIN NOSUPERUSER", roles, StringComparison.Ordinal);
+        Assert.Contains("CREATE DATABASE iop OWNER iop_owner", roles, StringComparison.Ordinal);
+        var compose = Read("deploy/compose.postgres.yaml");
+        Assert.Contains("Username=iop_api;", compose, StringComparison.Ordinal);
+        Assert.Contains("/docker-entrypoint-initdb.d/", compose, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dockerfile_builds_with_pinned_sdk_and_packages_and_runs_non_root_on_8080() =>
         Expect.None(DeployRules.DockerfileViolations(Read("deploy/Dockerfile")));
 
@@ -37,6 +59,7 @@ public sealed class DeployTests
     [InlineData("Auth:Jwt:Audience")]
     [InlineData("Auth:BootstrapAdminKey")]
     [InlineData("Database:MigrateOnStart")]
+    [InlineData("Database:OwnerConnectionString")]
     [InlineData("Cors:AllowedOrigins")]
     public void Known_keys_include_what_the_host_reads(string key) => Assert.Contains(key, Known.Value);
 
@@ -63,10 +86,12 @@ public sealed class DeployTests
     private const string GoodCompose = """
         x-env: &env
           Database__Engine: Postgres
-          ConnectionStrings__Iop: "Host=db"
+          ConnectionStrings__Iop: "Host=db;Username=iop_api"
         services:
           db:
             image: postgres:16
+            environment:
+              POSTGRES_USER: root_pg
             healthcheck:
               test: ["CMD-SHELL", "pg_isready"]
           migrate:
@@ -74,6 +99,7 @@ public sealed class DeployTests
             command: ["--migrate"]
             environment:
               <<: *env
+              Database__OwnerConnectionString: "Host=db;Username=iop_owner"
             depends_on:
               db:
                 condition: service_healthy
@@ -90,7 +116,7 @@ public sealed class DeployTests
                 condition: service_completed_successfully
         """;
 
-    private static readonly HashSet<string> SampleKeys = new(["Database:Engine", "ConnectionStrings:Iop", "Integration:Webhooks:*"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> SampleKeys = new(["Database:Engine", "ConnectionStrings:Iop", "Database:OwnerConnectionString", "Integration:Webhooks:*"], StringComparer.OrdinalIgnoreCase);
 
     [Fact]
     public void Compose_rules_accept_a_good_sample() => Expect.None(DeployRules.ComposeViolations(GoodCompose, SampleKeys));
@@ -108,6 +134,12 @@ public sealed class DeployTests
     [InlineData("'api' sets Hangfire__Workers", "ASPNETCORE_ENVIRONMENT: Production", "Hangfire__Workers: \"2\"")]
     [InlineData("no 'api' service", "  api:\n", "  web:\n")]
     [InlineData("not valid YAML", "services:", "services: [")]
+    [InlineData("'api' connects as the owner 'iop_owner'", "Username=iop_api", "Username=iop_owner")]
+    [InlineData("'api' connects as the superuser 'root_pg'", "Username=iop_api", "Username=root_pg")]
+    [InlineData("'api' connects as the superuser 'sa'", "Username=iop_api", "User Id=sa")]
+    [InlineData("'migrate' sets no Database__OwnerConnectionString", "Database__OwnerConnectionString", "Database__MigrateOnStart")]
+    [InlineData("'api' sets Database__OwnerConnectionString", "ASPNETCORE_ENVIRONMENT: Production", "Database__OwnerConnectionString: \"Host=db;Username=iop_owner\"")]
+    [InlineData("'api' sets no ConnectionStrings__Iop with a user name", "Host=db;Username=iop_api", "Host=db")]
     public void Compose_rules_reject(string expected, string find, string replace)
     {
         var bad = GoodCompose.Replace(find, replace, StringComparison.Ordinal);

@@ -44,6 +44,7 @@ public sealed class TSqlTests
             $"SELECT id FROM sample_row WHERE {dialect.ContainsIgnoreCase("name", "@Query")}",
             dialect.InsertIgnoreDuplicate("sample_row", ["id", "tenant_key", "name"], ["tenant_key"]),
             dialect.Upsert("sample_row", ["id", "tenant_key", "name"], ["id"]),
+            dialect.ExclusiveTransactionLock("platform:audit-chain")!,
         ];
         Expect.None(statements.SelectMany(s => TSqlSyntax.Errors(s).Select(e => $"{s}: {e}")));
     }

@@ -128,3 +128,5 @@ public abstract class GroupAndCounsellingTests<TApi>(TApi api) : NotesTest<TApi>
 public sealed class GroupAndCounsellingSqliteTests(NotesSqliteApi api) : GroupAndCounsellingTests<NotesSqliteApi>(api), IClassFixture<NotesSqliteApi>;
 
 public sealed class GroupAndCounsellingPostgresTests(NotesPostgresApi api) : GroupAndCounsellingTests<NotesPostgresApi>(api), IClassFixture<NotesPostgresApi>;
+
+public sealed class GroupAndCounsellingSqlServerTests(NotesSqlServerApi api) : GroupAndCounsellingTests<NotesSqlServerApi>(api), IClassFixture<NotesSqlServerApi>;

@@ -55,3 +55,5 @@ public abstract class NotesApi(DatabaseEngine engine) : ApiFactory(engine)
 public sealed class NotesSqliteApi() : NotesApi(DatabaseEngine.Sqlite);
 
 public sealed class NotesPostgresApi() : NotesApi(DatabaseEngine.Postgres);
+
+public sealed class NotesSqlServerApi() : NotesApi(DatabaseEngine.SqlServer);

@@ -293,3 +293,5 @@ public abstract class NotesTests<TApi>(TApi api) : NotesTest<TApi>(api)
 public sealed class NotesSqliteTests(NotesSqliteApi api) : NotesTests<NotesSqliteApi>(api), IClassFixture<NotesSqliteApi>;
 
 public sealed class NotesPostgresTests(NotesPostgresApi api) : NotesTests<NotesPostgresApi>(api), IClassFixture<NotesPostgresApi>;
+
+public sealed class NotesSqlServerTests(NotesSqlServerApi api) : NotesTests<NotesSqlServerApi>(api), IClassFixture<NotesSqlServerApi>;

@@ -133,3 +133,5 @@ public abstract class PlansAndTimelinessTests<TApi>(TApi api) : NotesTest<TApi>(
 public sealed class PlansAndTimelinessSqliteTests(NotesSqliteApi api) : PlansAndTimelinessTests<NotesSqliteApi>(api), IClassFixture<NotesSqliteApi>;
 
 public sealed class PlansAndTimelinessPostgresTests(NotesPostgresApi api) : PlansAndTimelinessTests<NotesPostgresApi>(api), IClassFixture<NotesPostgresApi>;
+
+public sealed class PlansAndTimelinessSqlServerTests(NotesSqlServerApi api) : PlansAndTimelinessTests<NotesSqlServerApi>(api), IClassFixture<NotesSqlServerApi>;

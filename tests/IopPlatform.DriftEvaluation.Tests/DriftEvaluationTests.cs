@@ -32,6 +32,8 @@ public sealed class EvaluatedSqliteApi() : EvaluatedApi(IopPlatform.BuildingBloc
 
 public sealed class EvaluatedPostgresApi() : EvaluatedApi(IopPlatform.BuildingBlocks.Data.DatabaseEngine.Postgres);
 
+public sealed class EvaluatedSqlServerApi() : EvaluatedApi(IopPlatform.BuildingBlocks.Data.DatabaseEngine.SqlServer);
+
 /// <summary>
 /// The drift rules measured on a labelled cohort through the real API and jobs (the quality targets of DriftTargets): one
 /// test prints the table and checks the run itself; each target has its own test, so a missed target names itself.
@@ -94,3 +96,5 @@ public abstract class DriftEvaluationTests<TApi>(TApi api) : EngineTest<TApi>(ap
 public sealed class DriftEvaluationSqliteTests(EvaluatedSqliteApi api) : DriftEvaluationTests<EvaluatedSqliteApi>(api), IClassFixture<EvaluatedSqliteApi>;
 
 public sealed class DriftEvaluationPostgresTests(EvaluatedPostgresApi api) : DriftEvaluationTests<EvaluatedPostgresApi>(api), IClassFixture<EvaluatedPostgresApi>;
+
+public sealed class DriftEvaluationSqlServerTests(EvaluatedSqlServerApi api) : DriftEvaluationTests<EvaluatedSqlServerApi>(api), IClassFixture<EvaluatedSqlServerApi>;

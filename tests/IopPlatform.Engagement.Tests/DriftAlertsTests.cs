@@ -198,3 +198,5 @@ public abstract class DriftAlertsTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 public sealed class DriftAlertsSqliteTests(AlertsSqliteApi api) : DriftAlertsTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class DriftAlertsPostgresTests(AlertsPostgresApi api) : DriftAlertsTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class DriftAlertsSqlServerTests(AlertsSqlServerApi api) : DriftAlertsTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

@@ -88,3 +88,5 @@ public abstract class DriftScheduleTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 public sealed class DriftScheduleSqliteTests(AlertsSqliteApi api) : DriftScheduleTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class DriftSchedulePostgresTests(AlertsPostgresApi api) : DriftScheduleTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class DriftScheduleSqlServerTests(AlertsSqlServerApi api) : DriftScheduleTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

@@ -67,6 +67,8 @@ public sealed class ReactionFaultsSqliteApi() : ReactionFaultsApi(DatabaseEngine
 
 public sealed class ReactionFaultsPostgresApi() : ReactionFaultsApi(DatabaseEngine.Postgres);
 
+public sealed class ReactionFaultsSqlServerApi() : ReactionFaultsApi(DatabaseEngine.SqlServer);
+
 /// <summary>What the reaction tests count: bookings, safety alerts and their <c>alert.raised</c> events.</summary>
 public abstract class ReactionTest<TApi>(TApi api) : AlertsTest<TApi>(api)
     where TApi : AlertsApi
@@ -162,6 +164,8 @@ public abstract class ReactionFaultTests<TApi>(TApi api) : ReactionTest<TApi>(ap
 public sealed class ReactionFaultSqliteTests(ReactionFaultsSqliteApi api) : ReactionFaultTests<ReactionFaultsSqliteApi>(api), IClassFixture<ReactionFaultsSqliteApi>;
 
 public sealed class ReactionFaultPostgresTests(ReactionFaultsPostgresApi api) : ReactionFaultTests<ReactionFaultsPostgresApi>(api), IClassFixture<ReactionFaultsPostgresApi>;
+
+public sealed class ReactionFaultSqlServerTests(ReactionFaultsSqlServerApi api) : ReactionFaultTests<ReactionFaultsSqlServerApi>(api), IClassFixture<ReactionFaultsSqlServerApi>;
 
 /// <summary>
 /// A host whose process "stops right after the commit": reactions are never delivered inline, and the job never runs

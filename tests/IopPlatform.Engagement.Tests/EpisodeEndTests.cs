@@ -51,3 +51,5 @@ public abstract class EpisodeEndTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 public sealed class EpisodeEndSqliteTests(AlertsSqliteApi api) : EpisodeEndTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class EpisodeEndPostgresTests(AlertsPostgresApi api) : EpisodeEndTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class EpisodeEndSqlServerTests(AlertsSqlServerApi api) : EpisodeEndTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

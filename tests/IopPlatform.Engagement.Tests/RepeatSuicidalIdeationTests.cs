@@ -80,3 +80,5 @@ public abstract class RepeatSuicidalIdeationTests<TApi>(TApi api) : AlertsTest<T
 public sealed class RepeatSuicidalIdeationSqliteTests(AlertsSqliteApi api) : RepeatSuicidalIdeationTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class RepeatSuicidalIdeationPostgresTests(AlertsPostgresApi api) : RepeatSuicidalIdeationTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class RepeatSuicidalIdeationSqlServerTests(AlertsSqlServerApi api) : RepeatSuicidalIdeationTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

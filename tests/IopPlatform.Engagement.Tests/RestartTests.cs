@@ -67,3 +67,5 @@ public abstract class RestartTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 public sealed class RestartSqliteTests(AlertsSqliteApi api) : RestartTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class RestartPostgresTests(AlertsPostgresApi api) : RestartTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class RestartSqlServerTests(AlertsSqlServerApi api) : RestartTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

@@ -236,3 +236,5 @@ public abstract class RulePackTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 public sealed class RulePackSqliteTests(AlertsSqliteApi api) : RulePackTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class RulePackPostgresTests(AlertsPostgresApi api) : RulePackTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class RulePackSqlServerTests(AlertsSqlServerApi api) : RulePackTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

@@ -93,3 +93,5 @@ public abstract class EnrollmentOutboxTests<TApi>(TApi api) : AlertsTest<TApi>(a
 public sealed class EnrollmentOutboxSqliteTests(AlertsSqliteApi api) : EnrollmentOutboxTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class EnrollmentOutboxPostgresTests(AlertsPostgresApi api) : EnrollmentOutboxTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class EnrollmentOutboxSqlServerTests(AlertsSqlServerApi api) : EnrollmentOutboxTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

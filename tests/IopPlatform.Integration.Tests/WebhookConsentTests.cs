@@ -110,3 +110,5 @@ public abstract class WebhookConsentTests<TApi>(TApi api) : AlertsTest<TApi>(api
 public sealed class WebhookConsentSqliteTests(AlertsSqliteApi api) : WebhookConsentTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class WebhookConsentPostgresTests(AlertsPostgresApi api) : WebhookConsentTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class WebhookConsentSqlServerTests(AlertsSqlServerApi api) : WebhookConsentTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

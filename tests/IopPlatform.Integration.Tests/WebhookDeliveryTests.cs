@@ -107,3 +107,5 @@ public abstract class WebhookDeliveryTests<TApi>(TApi api) : AlertsTest<TApi>(ap
 public sealed class WebhookDeliverySqliteTests(AlertsSqliteApi api) : WebhookDeliveryTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class WebhookDeliveryPostgresTests(AlertsPostgresApi api) : WebhookDeliveryTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class WebhookDeliverySqlServerTests(AlertsSqlServerApi api) : WebhookDeliveryTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

@@ -133,6 +133,8 @@ public sealed class WebhookTargetsSqliteApi() : WebhookTargetsApi(DatabaseEngine
 
 public sealed class WebhookTargetsPostgresApi() : WebhookTargetsApi(DatabaseEngine.Postgres);
 
+public sealed class WebhookTargetsSqlServerApi() : WebhookTargetsApi(DatabaseEngine.SqlServer);
+
 /// <summary>A TCP port on a loopback address that counts the connections made to it and closes each at once.</summary>
 internal sealed class ConnectionCounter : IDisposable
 {
@@ -314,3 +316,5 @@ public abstract class WebhookTargetTests<TApi>(TApi api) : AlertsTest<TApi>(api)
 public sealed class WebhookTargetSqliteTests(WebhookTargetsSqliteApi api) : WebhookTargetTests<WebhookTargetsSqliteApi>(api), IClassFixture<WebhookTargetsSqliteApi>;
 
 public sealed class WebhookTargetPostgresTests(WebhookTargetsPostgresApi api) : WebhookTargetTests<WebhookTargetsPostgresApi>(api), IClassFixture<WebhookTargetsPostgresApi>;
+
+public sealed class WebhookTargetSqlServerTests(WebhookTargetsSqlServerApi api) : WebhookTargetTests<WebhookTargetsSqlServerApi>(api), IClassFixture<WebhookTargetsSqlServerApi>;

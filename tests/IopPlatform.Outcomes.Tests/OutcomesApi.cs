@@ -86,3 +86,5 @@ public abstract class OutcomesApiBase(DatabaseEngine engine) : ApiFactory(engine
 public sealed class OutcomesSqliteApi() : OutcomesApiBase(DatabaseEngine.Sqlite);
 
 public sealed class OutcomesPostgresApi() : OutcomesApiBase(DatabaseEngine.Postgres);
+
+public sealed class OutcomesSqlServerApi() : OutcomesApiBase(DatabaseEngine.SqlServer);

@@ -31,7 +31,7 @@ public sealed record DatabaseFingerprint(IReadOnlyDictionary<string, (long Rows,
         {
             list.CommandText = engine == DatabaseEngine.Sqlite
                 ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'";
+                : $"SELECT table_name FROM information_schema.tables WHERE table_schema = '{(engine == DatabaseEngine.Postgres ? "public" : "dbo")}' AND table_type = 'BASE TABLE'";
             await using var reader = await list.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -20,3 +20,5 @@ public abstract class ReliabilityApi : ApiFactory
 public sealed class ReliabilitySqliteApi() : ReliabilityApi(DatabaseEngine.Sqlite);
 
 public sealed class ReliabilityPostgresApi() : ReliabilityApi(DatabaseEngine.Postgres);
+
+public sealed class ReliabilitySqlServerApi() : ReliabilityApi(DatabaseEngine.SqlServer);

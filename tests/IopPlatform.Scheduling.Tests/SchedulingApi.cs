@@ -46,3 +46,5 @@ public abstract class SchedulingApi(DatabaseEngine engine) : ApiFactory(engine)
 public sealed class SchedulingSqliteApi() : SchedulingApi(DatabaseEngine.Sqlite);
 
 public sealed class SchedulingPostgresApi() : SchedulingApi(DatabaseEngine.Postgres);
+
+public sealed class SchedulingSqlServerApi() : SchedulingApi(DatabaseEngine.SqlServer);

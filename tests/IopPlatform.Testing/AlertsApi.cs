@@ -42,6 +42,8 @@ public sealed class AlertsSqliteApi() : AlertsApi(DatabaseEngine.Sqlite);
 
 public sealed class AlertsPostgresApi() : AlertsApi(DatabaseEngine.Postgres);
 
+public sealed class AlertsSqlServerApi() : AlertsApi(DatabaseEngine.SqlServer);
+
 /// <summary>Real data flows through the public API: sites, groups, programs, patients, enrollments, attendance, tests.</summary>
 public abstract class AlertsTest<TApi>(TApi api) : EngineTest<TApi>(api)
     where TApi : AlertsApi

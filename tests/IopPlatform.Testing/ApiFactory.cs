@@ -32,6 +32,12 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>Set by a fixture's constructor: migrate as a separate owner role, run as an app role that owns nothing.</summary>
+    protected bool SeparateOwner { get; set; }
+
+    /// <summary>The owner's connection when <see cref="SeparateOwner"/> is set.</summary>
+    public string? OwnerConnectionString { get; private set; }
+
     public string? Unavailable { get; private set; }
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -62,7 +68,9 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
             _ = Server;
             return;
         }
-        var (connectionString, unavailable) = await TestEngines.CreateDatabaseAsync(Engine, _databaseName);
+        var (connectionString, unavailable) = SeparateOwner
+            ? await CreateOwnedDatabaseAsync()
+            : await TestEngines.CreateDatabaseAsync(Engine, _databaseName);
         if (connectionString is null)
         {
             Unavailable = unavailable;
@@ -71,6 +79,14 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         ConnectionString = connectionString;
         // Start the host now so migrations run once per class, not inside the first test.
         _ = Server;
+    }
+
+    private async Task<(string?, string?)> CreateOwnedDatabaseAsync()
+    {
+        var (app, owner, unavailable) = await TestEngines.CreateOwnedDatabaseAsync(Engine, _databaseName);
+        OwnerConnectionString = owner;
+        Set("Database:OwnerConnectionString", owner);
+        return (app, unavailable);
     }
 
     /// <summary>Called by every engine test's constructor.</summary>
@@ -138,6 +154,10 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         if (string.IsNullOrEmpty(ConnectionString) || KeepDatabase)
         {
             // nothing created, or another host carries on with it
+        }
+        else if (SeparateOwner)
+        {
+            await TestEngines.DropOwnedDatabaseAsync(Engine, _databaseName, ConnectionString);
         }
         else if (_existingConnectionString is null)
         {

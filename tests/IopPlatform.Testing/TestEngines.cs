@@ -1,4 +1,5 @@
 using IopPlatform.BuildingBlocks.Data;
+using System.Data.Common;
 using Microsoft.Data.SqlClient;
 using Npgsql;
 
@@ -57,6 +58,79 @@ public static class TestEngines
                 return (new SqlConnectionStringBuilder(server) { InitialCatalog = name, TrustServerCertificate = true }.ConnectionString, null);
             default:
                 throw new ArgumentOutOfRangeException(nameof(engine));
+        }
+    }
+
+    /// <summary>
+    /// Least privilege as deployed: a database owned by a role of its own (<c>{name}_owner</c>, no superuser, no
+    /// db_owner beyond this database) and an app role (<c>{name}_app</c>) that owns nothing. Returns the app's and the
+    /// owner's connection strings, or the reason the engine is unavailable. SQLite has no roles.
+    /// </summary>
+    public static async Task<(string? App, string? Owner, string? Unavailable)> CreateOwnedDatabaseAsync(DatabaseEngine engine, string name)
+    {
+        var ownerPassword = $"Ow1!{Guid.NewGuid():N}";
+        var appPassword = $"Ap1!{Guid.NewGuid():N}";
+        switch (engine)
+        {
+            case DatabaseEngine.Postgres:
+                if (string.IsNullOrWhiteSpace(PostgresAdminConnection))
+                {
+                    return (null, null, "PostgreSQL tests need IOP_TEST_POSTGRES (build/test.sh starts a throwaway server and sets it).");
+                }
+                await ExecuteAsync(new NpgsqlConnection(PostgresAdminConnection),
+                    $"CREATE ROLE \"{name}_owner\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{ownerPassword}'",
+                    $"CREATE ROLE \"{name}_app\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{appPassword}'",
+                    $"CREATE DATABASE \"{name}\" OWNER \"{name}_owner\"");
+                NpgsqlConnectionStringBuilder Pg(string role, string password) =>
+                    new(PostgresAdminConnection) { Database = name, Username = role, Password = password, Pooling = true };
+                return (Pg($"{name}_app", appPassword).ConnectionString, Pg($"{name}_owner", ownerPassword).ConnectionString, null);
+            case DatabaseEngine.SqlServer:
+                var server = SqlServerAdminConnection ?? await SqlServerContainer.TryStartAsync();
+                if (server is null)
+                {
+                    return (null, null, "SQL Server tests need IOP_TEST_SQLSERVER or a Docker engine for Testcontainers; neither is here.");
+                }
+                await ExecuteAsync(new SqlConnection(server),
+                    $"CREATE DATABASE [{name}]",
+                    $"CREATE LOGIN [{name}_owner] WITH PASSWORD = N'{ownerPassword}', CHECK_POLICY = OFF",
+                    $"CREATE LOGIN [{name}_app] WITH PASSWORD = N'{appPassword}', CHECK_POLICY = OFF",
+                    $"USE [{name}]; CREATE USER [{name}_owner] FOR LOGIN [{name}_owner]; ALTER ROLE db_owner ADD MEMBER [{name}_owner]; CREATE USER [{name}_app] FOR LOGIN [{name}_app];");
+                SqlConnectionStringBuilder Ms(string login, string password) =>
+                    new(server) { InitialCatalog = name, UserID = login, Password = password, IntegratedSecurity = false, TrustServerCertificate = true };
+                return (Ms($"{name}_app", appPassword).ConnectionString, Ms($"{name}_owner", ownerPassword).ConnectionString, null);
+            default:
+                return (null, null, $"{engine} has no roles to separate.");
+        }
+    }
+
+    /// <summary>Drops what <see cref="CreateOwnedDatabaseAsync"/> made: the database, then its two roles.</summary>
+    public static async Task DropOwnedDatabaseAsync(DatabaseEngine engine, string name, string connectionString)
+    {
+        await DropDatabaseAsync(engine, name, connectionString);
+        if (engine == DatabaseEngine.Postgres)
+        {
+            await ExecuteAsync(new NpgsqlConnection(PostgresAdminConnection), $"DROP ROLE IF EXISTS \"{name}_app\"", $"DROP ROLE IF EXISTS \"{name}_owner\"");
+        }
+        else if (engine == DatabaseEngine.SqlServer && (SqlServerAdminConnection ?? await SqlServerContainer.TryStartAsync()) is { } server)
+        {
+            await ExecuteAsync(new SqlConnection(server),
+                $"IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END",
+                $"DROP LOGIN [{name}_app]",
+                $"DROP LOGIN [{name}_owner]");
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, params string[] statements)
+    {
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            foreach (var statement in statements)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = statement;
+                await command.ExecuteNonQueryAsync();
+            }
         }
     }
 

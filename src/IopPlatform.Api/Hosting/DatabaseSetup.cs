@@ -9,6 +9,7 @@ internal static class DatabaseSetup
         {
             Engine = section.GetValue("Engine", DatabaseEngine.Sqlite),
             ConnectionString = builder.Configuration.GetConnectionString("Iop") ?? string.Empty,
+            OwnerConnectionString = section.GetValue("OwnerConnectionString", string.Empty) ?? string.Empty,
             MigrateOnStart = section.GetValue<bool?>("MigrateOnStart") ?? (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing")),
         };
         if (string.IsNullOrWhiteSpace(options.ConnectionString))

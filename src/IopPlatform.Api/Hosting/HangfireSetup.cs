@@ -22,6 +22,11 @@ internal static class HangfireSetup
         var services = builder.Services;
         var section = builder.Configuration.GetSection("Hangfire");
         var storageChoice = section.GetValue("Storage", "Auto");
+        var engine = builder.Configuration.GetSection("Database").GetValue("Engine", DatabaseEngine.Sqlite);
+        if (engine != DatabaseEngine.Sqlite && !string.Equals(storageChoice, "InMemory", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<IOwnerSchemaInstaller>(sp => new HangfireSchemaInstaller(engine, sp.GetRequiredService<ILoggerFactory>()));
+        }
 
         // Registered before AddHangfire so DI hands out this storage instead of the static JobStorage.Current.
         services.AddSingleton<JobStorage>(sp =>
@@ -33,10 +38,11 @@ internal static class HangfireSetup
             }
             return db.Engine switch
             {
-                DatabaseEngine.Postgres => PostgresStorage(db.ConnectionString),
+                // With a separate owner the migration step has installed the schema (HangfireSchemaInstaller).
+                DatabaseEngine.Postgres => PostgresStorage(db.ConnectionString, prepareSchema: !db.HasSeparateOwner),
                 DatabaseEngine.SqlServer => new SqlServerStorage(
                     db.ConnectionString,
-                    new SqlServerStorageOptions { QueuePollInterval = PollInterval, PrepareSchemaIfNecessary = true }),
+                    new SqlServerStorageOptions { QueuePollInterval = PollInterval, PrepareSchemaIfNecessary = !db.HasSeparateOwner }),
                 _ => throw new InvalidOperationException($"No Hangfire storage for {db.Engine}"),
             };
         });
@@ -58,9 +64,9 @@ internal static class HangfireSetup
         }
     }
 
-    private static PostgreSqlStorage PostgresStorage(string connectionString)
+    private static PostgreSqlStorage PostgresStorage(string connectionString, bool prepareSchema)
     {
-        var options = new PostgreSqlStorageOptions { QueuePollInterval = PollInterval, PrepareSchemaIfNecessary = true };
+        var options = new PostgreSqlStorageOptions { QueuePollInterval = PollInterval, PrepareSchemaIfNecessary = prepareSchema, SchemaName = HangfireSchemaInstaller.PostgresSchema };
         return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
     }
 

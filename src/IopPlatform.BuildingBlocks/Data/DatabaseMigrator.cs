@@ -15,12 +15,14 @@ public sealed class DatabaseMigrator
     private readonly DatabaseOptions _options;
     private readonly IEnumerable<ModuleDescriptor> _modules;
     private readonly ILogger<DatabaseMigrator> _logger;
+    private readonly IEnumerable<IOwnerSchemaInstaller> _installers;
 
-    public DatabaseMigrator(DatabaseOptions options, IEnumerable<ModuleDescriptor> modules, ILogger<DatabaseMigrator> logger)
+    public DatabaseMigrator(DatabaseOptions options, IEnumerable<ModuleDescriptor> modules, ILogger<DatabaseMigrator> logger, IEnumerable<IOwnerSchemaInstaller> installers)
     {
         _options = options;
         _modules = modules;
         _logger = logger;
+        _installers = installers;
     }
 
     /// <summary>The embedded-resource folder that holds an engine's scripts.</summary>
@@ -44,7 +46,7 @@ public sealed class DatabaseMigrator
         foreach (var module in _modules.OrderBy(m => m.MigrationOrder))
         {
             var folder = $".Database.Migrations.{EngineFolder(_options.Engine)}.";
-            var builder = Target(module.Name)
+            var builder = Target(module.Name, _options.MigrationConnectionString)
                 .WithScriptsEmbeddedInAssembly(module.Assembly, name => name.Contains(folder, StringComparison.Ordinal))
                 .WithTransactionPerScript()
                 .LogToNowhere();
@@ -59,6 +61,11 @@ public sealed class DatabaseMigrator
                 _logger.LogInformation("Migrated {Module}: {Script}", module.Name, script.Name);
             }
         }
+        foreach (var installer in _installers)
+        {
+            installer.Install(_options);
+        }
+        AppRoleGrants.Apply(_options, _installers.Select(i => i.Schema));
     }
 
     /// <summary>Scripts not yet applied, per module; empty when the database is current.</summary>
@@ -68,7 +75,8 @@ public sealed class DatabaseMigrator
         foreach (var module in _modules)
         {
             var folder = $".Database.Migrations.{EngineFolder(_options.Engine)}.";
-            var engine = Target(module.Name)
+            // The app's own connection: its role may read the journals.
+            var engine = Target(module.Name, _options.ConnectionString)
                 .WithScriptsEmbeddedInAssembly(module.Assembly, name => name.Contains(folder, StringComparison.Ordinal))
                 .LogToNowhere()
                 .Build();
@@ -77,16 +85,16 @@ public sealed class DatabaseMigrator
         return pending;
     }
 
-    private UpgradeEngineBuilder Target(string module)
+    private UpgradeEngineBuilder Target(string module, string connectionString)
     {
         var journal = $"{module}_schema_versions";
         return _options.Engine switch
         {
-            DatabaseEngine.Sqlite => DeployChanges.To.SqliteDatabase(_options.ConnectionString)
+            DatabaseEngine.Sqlite => DeployChanges.To.SqliteDatabase(connectionString)
                 .JournalTo((connection, log) => new DbUp.Sqlite.SqliteTableJournal(connection, log, journal)),
-            DatabaseEngine.Postgres => DeployChanges.To.PostgresqlDatabase(_options.ConnectionString)
+            DatabaseEngine.Postgres => DeployChanges.To.PostgresqlDatabase(connectionString)
                 .JournalToPostgresqlTable("public", journal),
-            DatabaseEngine.SqlServer => DeployChanges.To.SqlDatabase(_options.ConnectionString)
+            DatabaseEngine.SqlServer => DeployChanges.To.SqlDatabase(connectionString)
                 .JournalToSqlTable("dbo", journal),
             _ => throw new ArgumentOutOfRangeException(nameof(module)),
         };

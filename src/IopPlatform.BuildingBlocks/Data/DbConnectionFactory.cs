@@ -42,7 +42,7 @@ public sealed class DbConnectionFactory : IDbConnectionFactory
             return options;
         }
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare };
-        return new DatabaseOptions { Engine = options.Engine, ConnectionString = builder.ConnectionString, MigrateOnStart = options.MigrateOnStart };
+        return new DatabaseOptions { Engine = options.Engine, ConnectionString = builder.ConnectionString, OwnerConnectionString = options.OwnerConnectionString, MigrateOnStart = options.MigrateOnStart };
     }
 
     public DatabaseEngine Engine => _options.Engine;

@@ -75,18 +75,25 @@ public abstract class AuditTruncationTests<TApi>(TApi api) : EngineTest<TApi>(ap
         return await connection.ExecuteScalarAsync<long>("SELECT MAX(sequence) FROM platform_audit_event");
     }
 
-    /// <summary>PostgreSQL: replica mode as the owner; SQLite: drop the triggers, change, recreate them as they were.</summary>
+    /// <summary>PostgreSQL: replica mode as the owner; SQL Server: DISABLE TRIGGER as the owner; SQLite: drop the triggers, change, recreate them as they were.</summary>
     private async Task BypassTriggersAsync(params string[] statements)
     {
         await using var connection = await OpenAsync();
-        if (Api.Engine == DatabaseEngine.Postgres)
+        var (off, on) = Api.Engine switch
         {
-            await connection.ExecuteAsync("SET session_replication_role = replica");
+            DatabaseEngine.Postgres => ("SET session_replication_role = replica", "RESET session_replication_role"),
+            DatabaseEngine.SqlServer => ("DISABLE TRIGGER ALL ON platform_audit_event; DISABLE TRIGGER ALL ON platform_audit_head;",
+                "ENABLE TRIGGER ALL ON platform_audit_event; ENABLE TRIGGER ALL ON platform_audit_head;"),
+            _ => (null, null),
+        };
+        if (off is not null)
+        {
+            await connection.ExecuteAsync(off);
             foreach (var sql in statements)
             {
                 await connection.ExecuteAsync(sql);
             }
-            await connection.ExecuteAsync("RESET session_replication_role");
+            await connection.ExecuteAsync(on!);
             return;
         }
         var triggers = (await connection.QueryAsync<(string Name, string Sql)>(
@@ -112,3 +119,5 @@ public abstract class AuditTruncationTests<TApi>(TApi api) : EngineTest<TApi>(ap
 public sealed class AuditTruncationTestsOnSqlite(AuditSqliteApi api) : AuditTruncationTests<AuditSqliteApi>(api), IClassFixture<AuditSqliteApi>;
 
 public sealed class AuditTruncationTestsOnPostgres(AuditPostgresApi api) : AuditTruncationTests<AuditPostgresApi>(api), IClassFixture<AuditPostgresApi>;
+
+public sealed class AuditTruncationTestsOnSqlServer(AuditSqlServerApi api) : AuditTruncationTests<AuditSqlServerApi>(api), IClassFixture<AuditSqlServerApi>;

@@ -30,6 +30,8 @@ public sealed class DemoSqliteApi() : DemoApi(DatabaseEngine.Sqlite);
 
 public sealed class DemoPostgresApi() : DemoApi(DatabaseEngine.Postgres);
 
+public sealed class DemoSqlServerApi() : DemoApi(DatabaseEngine.SqlServer);
+
 /// <summary>
 /// seed-demo over a small cohort: the product's own jobs raise believable alerts of every severity, and the same seed
 /// on a fresh database gives exactly the same program.
@@ -86,3 +88,5 @@ public abstract class DemoSeedTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class DemoSeedSqliteTests(DemoSqliteApi api) : DemoSeedTests<DemoSqliteApi>(api), IClassFixture<DemoSqliteApi>;
 
 public sealed class DemoSeedPostgresTests(DemoPostgresApi api) : DemoSeedTests<DemoPostgresApi>(api), IClassFixture<DemoPostgresApi>;
+
+public sealed class DemoSeedSqlServerTests(DemoSqlServerApi api) : DemoSeedTests<DemoSqlServerApi>(api), IClassFixture<DemoSqlServerApi>;

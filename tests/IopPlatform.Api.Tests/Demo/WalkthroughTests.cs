@@ -27,6 +27,8 @@ public sealed class WalkthroughSqliteApi() : WalkthroughApi(DatabaseEngine.Sqlit
 
 public sealed class WalkthroughPostgresApi() : WalkthroughApi(DatabaseEngine.Postgres);
 
+public sealed class WalkthroughSqlServerApi() : WalkthroughApi(DatabaseEngine.SqlServer);
+
 /// <summary>
 /// The README's "Getting started for integrators" is generated from <see cref="Walkthrough.Steps"/>, and the same
 /// steps run here over HTTP, so the README cannot drift from the API. After changing the steps, regenerate the README
@@ -121,6 +123,8 @@ public abstract class WalkthroughTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class WalkthroughSqliteTests(WalkthroughSqliteApi api) : WalkthroughTests<WalkthroughSqliteApi>(api), IClassFixture<WalkthroughSqliteApi>;
 
 public sealed class WalkthroughPostgresTests(WalkthroughPostgresApi api) : WalkthroughTests<WalkthroughPostgresApi>(api), IClassFixture<WalkthroughPostgresApi>;
+
+public sealed class WalkthroughSqlServerTests(WalkthroughSqlServerApi api) : WalkthroughTests<WalkthroughSqlServerApi>(api), IClassFixture<WalkthroughSqlServerApi>;
 
 /// <summary>A loopback webhook endpoint that records what it receives and answers 204.</summary>
 internal sealed class WalkthroughReceiver : IAsyncDisposable

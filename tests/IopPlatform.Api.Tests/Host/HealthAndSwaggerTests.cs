@@ -102,3 +102,5 @@ public abstract class HealthAndSwaggerTests<TApi>(TApi api) : EngineTest<TApi>(a
 public sealed class HealthAndSwaggerTestsOnSqlite(SqliteApi api) : HealthAndSwaggerTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class HealthAndSwaggerTestsOnPostgres(PostgresApi api) : HealthAndSwaggerTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class HealthAndSwaggerTestsOnSqlServer(SqlServerApi api) : HealthAndSwaggerTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

@@ -92,3 +92,5 @@ public abstract class ConditionalUpdateTests<TApi>(TApi api) : EngineTest<TApi>(
 public sealed class ConditionalUpdateTestsOnSqlite(HttpSqliteApi api) : ConditionalUpdateTests<HttpSqliteApi>(api), IClassFixture<HttpSqliteApi>;
 
 public sealed class ConditionalUpdateTestsOnPostgres(HttpPostgresApi api) : ConditionalUpdateTests<HttpPostgresApi>(api), IClassFixture<HttpPostgresApi>;
+
+public sealed class ConditionalUpdateTestsOnSqlServer(HttpSqlServerApi api) : ConditionalUpdateTests<HttpSqlServerApi>(api), IClassFixture<HttpSqlServerApi>;

@@ -48,6 +48,8 @@ public sealed class HttpSqliteApi() : HttpApi(DatabaseEngine.Sqlite);
 
 public sealed class HttpPostgresApi() : HttpApi(DatabaseEngine.Postgres);
 
+public sealed class HttpSqlServerApi() : HttpApi(DatabaseEngine.SqlServer);
+
 /// <summary>A budget of three requests per minute per client, and one browser origin allowed (CORS).</summary>
 public sealed class RateLimitedApi : ApiFactory
 {

@@ -234,3 +234,5 @@ public abstract class IdempotencyTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class IdempotencyTestsOnSqlite(HttpSqliteApi api) : IdempotencyTests<HttpSqliteApi>(api), IClassFixture<HttpSqliteApi>;
 
 public sealed class IdempotencyTestsOnPostgres(HttpPostgresApi api) : IdempotencyTests<HttpPostgresApi>(api), IClassFixture<HttpPostgresApi>;
+
+public sealed class IdempotencyTestsOnSqlServer(HttpSqlServerApi api) : IdempotencyTests<HttpSqlServerApi>(api), IClassFixture<HttpSqlServerApi>;

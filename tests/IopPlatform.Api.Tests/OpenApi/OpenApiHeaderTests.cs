@@ -140,3 +140,5 @@ public abstract class OpenApiHeaderTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class OpenApiHeaderTestsOnSqlite(SqliteApi api) : OpenApiHeaderTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class OpenApiHeaderTestsOnPostgres(PostgresApi api) : OpenApiHeaderTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class OpenApiHeaderTestsOnSqlServer(SqlServerApi api) : OpenApiHeaderTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

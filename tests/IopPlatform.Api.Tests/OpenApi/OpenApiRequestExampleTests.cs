@@ -101,3 +101,5 @@ public abstract class OpenApiRequestExampleTests<TApi>(TApi api) : EngineTest<TA
 public sealed class OpenApiRequestExampleTestsOnSqlite(SqliteApi api) : OpenApiRequestExampleTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class OpenApiRequestExampleTestsOnPostgres(PostgresApi api) : OpenApiRequestExampleTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class OpenApiRequestExampleTestsOnSqlServer(SqlServerApi api) : OpenApiRequestExampleTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

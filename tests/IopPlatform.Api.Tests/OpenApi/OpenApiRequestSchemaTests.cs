@@ -104,3 +104,5 @@ public abstract class OpenApiRequestSchemaTests<TApi>(TApi api) : EngineTest<TAp
 public sealed class OpenApiRequestSchemaTestsOnSqlite(SqliteApi api) : OpenApiRequestSchemaTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class OpenApiRequestSchemaTestsOnPostgres(PostgresApi api) : OpenApiRequestSchemaTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class OpenApiRequestSchemaTestsOnSqlServer(SqlServerApi api) : OpenApiRequestSchemaTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

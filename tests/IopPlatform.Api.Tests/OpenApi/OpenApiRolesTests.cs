@@ -89,3 +89,5 @@ public abstract class OpenApiRolesTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class OpenApiRolesTestsOnSqlite(SqliteApi api) : OpenApiRolesTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class OpenApiRolesTestsOnPostgres(PostgresApi api) : OpenApiRolesTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class OpenApiRolesTestsOnSqlServer(SqlServerApi api) : OpenApiRolesTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

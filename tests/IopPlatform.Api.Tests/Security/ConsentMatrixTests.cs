@@ -276,3 +276,5 @@ public static class ConsentSituations
 public sealed class ConsentMatrixTestsOnSqlite(SqliteApi api) : ConsentMatrixTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class ConsentMatrixTestsOnPostgres(PostgresApi api) : ConsentMatrixTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class ConsentMatrixTestsOnSqlServer(SqlServerApi api) : ConsentMatrixTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

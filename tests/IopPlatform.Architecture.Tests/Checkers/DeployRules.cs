@@ -104,6 +104,64 @@ internal static partial class DeployRules
         {
             yield return $"'{ApiService}' sets {unknown}";
         }
+        foreach (var violation in LeastPrivilegeViolations(byName, migrate, api))
+        {
+            yield return violation;
+        }
+    }
+
+    /// <summary>
+    /// Least privilege (issue 19): the API connects as a user that is neither the schema's owner (the migrate service's
+    /// <c>Database__OwnerConnectionString</c>) nor the server's superuser, and never sees the owner's connection string.
+    /// </summary>
+    private static IEnumerable<string> LeastPrivilegeViolations(Dictionary<string, YamlMappingNode> services, YamlMappingNode? migrate, YamlMappingNode api)
+    {
+        const string AppKey = "ConnectionStrings__Iop";
+        const string OwnerKey = "Database__OwnerConnectionString";
+        var apiEnv = Env(Child(api, "environment"));
+        var appUser = apiEnv.TryGetValue(AppKey, out var app) ? ConnectionUser(app) : null;
+        if (appUser is null)
+        {
+            yield return $"'{ApiService}' sets no {AppKey} with a user name";
+            yield break;
+        }
+        if (apiEnv.ContainsKey(OwnerKey))
+        {
+            yield return $"'{ApiService}' sets {OwnerKey}: only '{MigrateService}' may know the owner's password";
+        }
+        var ownerUser = migrate is not null && Env(Child(migrate, "environment")).TryGetValue(OwnerKey, out var owner) ? ConnectionUser(owner) : null;
+        if (ownerUser is null)
+        {
+            yield return $"'{MigrateService}' sets no {OwnerKey} with a user name: migrations would run as the API's user";
+        }
+        else if (string.Equals(ownerUser, appUser, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"'{ApiService}' connects as the owner '{ownerUser}'";
+        }
+        var superusers = services.Values
+            .Where(s => Scalar(s, "image") is { } image && image.StartsWith("postgres", StringComparison.Ordinal))
+            .Select(s => Env(Child(s, "environment")).GetValueOrDefault("POSTGRES_USER") ?? "postgres")
+            .Append("sa");
+        if (superusers.Contains(appUser, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"'{ApiService}' connects as the superuser '{appUser}'";
+        }
+    }
+
+    private static string? ConnectionUser(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = connectionString;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        return new[] { "Username", "User Id", "User", "UID", "User Name" }
+            .Select(k => builder.TryGetValue(k, out var v) ? v as string : null)
+            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
     }
 
     /// <summary>Environment variable names (as written) that map to no configuration key the application reads.</summary>

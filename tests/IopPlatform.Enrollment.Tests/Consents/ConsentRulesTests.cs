@@ -118,3 +118,5 @@ public abstract class ConsentRulesTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class ConsentRulesTestsOnSqlite(SqliteApi api) : ConsentRulesTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class ConsentRulesTestsOnPostgres(PostgresApi api) : ConsentRulesTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class ConsentRulesTestsOnSqlServer(SqlServerApi api) : ConsentRulesTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

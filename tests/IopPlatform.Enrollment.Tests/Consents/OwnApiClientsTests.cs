@@ -57,3 +57,5 @@ public abstract class OwnApiClientsTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class OwnApiClientsTestsOnSqlite(SqliteApi api) : OwnApiClientsTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class OwnApiClientsTestsOnPostgres(PostgresApi api) : OwnApiClientsTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class OwnApiClientsTestsOnSqlServer(SqlServerApi api) : OwnApiClientsTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

@@ -68,3 +68,5 @@ public abstract class PatientDataAuditTests<TApi>(TApi api) : EngineTest<TApi>(a
 public sealed class PatientDataAuditTestsOnSqlite(SqliteApi api) : PatientDataAuditTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class PatientDataAuditTestsOnPostgres(PostgresApi api) : PatientDataAuditTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class PatientDataAuditTestsOnSqlServer(SqlServerApi api) : PatientDataAuditTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

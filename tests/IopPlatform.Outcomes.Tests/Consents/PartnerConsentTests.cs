@@ -143,3 +143,5 @@ public abstract class PartnerConsentTests<TApi>(TApi api) : EngineTest<TApi>(api
 public sealed class PartnerConsentTestsOnSqlite(OutcomesSqliteApi api) : PartnerConsentTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class PartnerConsentTestsOnPostgres(OutcomesPostgresApi api) : PartnerConsentTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class PartnerConsentTestsOnSqlServer(OutcomesSqlServerApi api) : PartnerConsentTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

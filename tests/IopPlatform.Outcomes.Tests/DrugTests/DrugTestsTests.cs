@@ -217,3 +217,5 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class DrugTestsTestsOnSqlite(OutcomesSqliteApi api) : DrugTestsTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class DrugTestsTestsOnPostgres(OutcomesPostgresApi api) : DrugTestsTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class DrugTestsTestsOnSqlServer(OutcomesSqlServerApi api) : DrugTestsTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

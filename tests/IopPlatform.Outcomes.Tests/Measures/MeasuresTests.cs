@@ -322,3 +322,5 @@ internal static class PutJson
 public sealed class MeasuresTestsOnSqlite(OutcomesSqliteApi api) : MeasuresTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class MeasuresTestsOnPostgres(OutcomesPostgresApi api) : MeasuresTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class MeasuresTestsOnSqlServer(OutcomesSqlServerApi api) : MeasuresTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

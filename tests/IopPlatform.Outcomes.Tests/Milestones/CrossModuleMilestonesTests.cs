@@ -370,3 +370,5 @@ public abstract class CrossModuleMilestonesTests<TApi>(TApi api) : EngineTest<TA
 public sealed class CrossModuleMilestonesTestsOnSqlite(OutcomesSqliteApi api) : CrossModuleMilestonesTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class CrossModuleMilestonesTestsOnPostgres(OutcomesPostgresApi api) : CrossModuleMilestonesTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class CrossModuleMilestonesTestsOnSqlServer(OutcomesSqlServerApi api) : CrossModuleMilestonesTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

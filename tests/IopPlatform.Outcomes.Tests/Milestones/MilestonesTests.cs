@@ -204,3 +204,5 @@ public abstract class MilestonesTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class MilestonesTestsOnSqlite(OutcomesSqliteApi api) : MilestonesTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class MilestonesTestsOnPostgres(OutcomesPostgresApi api) : MilestonesTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class MilestonesTestsOnSqlServer(OutcomesSqlServerApi api) : MilestonesTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

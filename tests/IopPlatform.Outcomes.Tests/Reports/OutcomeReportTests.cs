@@ -183,3 +183,5 @@ public abstract class OutcomeReportTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class OutcomeReportTestsOnSqlite(OutcomesSqliteApi api) : OutcomeReportTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class OutcomeReportTestsOnPostgres(OutcomesPostgresApi api) : OutcomeReportTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class OutcomeReportTestsOnSqlServer(OutcomesSqlServerApi api) : OutcomeReportTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

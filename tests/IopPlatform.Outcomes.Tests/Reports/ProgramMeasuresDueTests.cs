@@ -53,3 +53,5 @@ public abstract class ProgramMeasuresDueTests<TApi>(TApi api) : EngineTest<TApi>
 public sealed class ProgramMeasuresDueTestsOnSqlite(OutcomesSqliteApi api) : ProgramMeasuresDueTests<OutcomesSqliteApi>(api), IClassFixture<OutcomesSqliteApi>;
 
 public sealed class ProgramMeasuresDueTestsOnPostgres(OutcomesPostgresApi api) : ProgramMeasuresDueTests<OutcomesPostgresApi>(api), IClassFixture<OutcomesPostgresApi>;
+
+public sealed class ProgramMeasuresDueTestsOnSqlServer(OutcomesSqlServerApi api) : ProgramMeasuresDueTests<OutcomesSqlServerApi>(api), IClassFixture<OutcomesSqlServerApi>;

@@ -168,3 +168,5 @@ public abstract class GeneratedBadInputTests<TApi>(TApi api) : EngineTest<TApi>(
 public sealed class GeneratedBadInputTestsOnSqlite(ReliabilitySqliteApi api) : GeneratedBadInputTests<ReliabilitySqliteApi>(api), IClassFixture<ReliabilitySqliteApi>;
 
 public sealed class GeneratedBadInputTestsOnPostgres(ReliabilityPostgresApi api) : GeneratedBadInputTests<ReliabilityPostgresApi>(api), IClassFixture<ReliabilityPostgresApi>;
+
+public sealed class GeneratedBadInputTestsOnSqlServer(ReliabilitySqlServerApi api) : GeneratedBadInputTests<ReliabilitySqlServerApi>(api), IClassFixture<ReliabilitySqlServerApi>;

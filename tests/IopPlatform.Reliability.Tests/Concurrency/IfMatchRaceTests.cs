@@ -89,3 +89,5 @@ public abstract class IfMatchRaceTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class IfMatchRaceTestsOnSqlite(ReliabilitySqliteApi api) : IfMatchRaceTests<ReliabilitySqliteApi>(api), IClassFixture<ReliabilitySqliteApi>;
 
 public sealed class IfMatchRaceTestsOnPostgres(ReliabilityPostgresApi api) : IfMatchRaceTests<ReliabilityPostgresApi>(api), IClassFixture<ReliabilityPostgresApi>;
+
+public sealed class IfMatchRaceTestsOnSqlServer(ReliabilitySqlServerApi api) : IfMatchRaceTests<ReliabilitySqlServerApi>(api), IClassFixture<ReliabilitySqlServerApi>;

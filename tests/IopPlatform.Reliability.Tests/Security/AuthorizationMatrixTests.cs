@@ -171,3 +171,5 @@ public abstract partial class AuthorizationMatrixTests<TApi>(TApi api) : EngineT
 public sealed class AuthorizationMatrixTestsOnSqlite(ReliabilitySqliteApi api) : AuthorizationMatrixTests<ReliabilitySqliteApi>(api), IClassFixture<ReliabilitySqliteApi>;
 
 public sealed class AuthorizationMatrixTestsOnPostgres(ReliabilityPostgresApi api) : AuthorizationMatrixTests<ReliabilityPostgresApi>(api), IClassFixture<ReliabilityPostgresApi>;
+
+public sealed class AuthorizationMatrixTestsOnSqlServer(ReliabilitySqlServerApi api) : AuthorizationMatrixTests<ReliabilitySqlServerApi>(api), IClassFixture<ReliabilitySqlServerApi>;

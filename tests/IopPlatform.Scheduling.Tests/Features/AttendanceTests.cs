@@ -229,7 +229,7 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
     [Fact]
     public async Task Missed_session_job_from_two_servers_at_once_marks_and_emits_once()
     {
-        if (Api.Engine != DatabaseEngine.Postgres)
+        if (Api.Engine == DatabaseEngine.Sqlite)
         {
             Assert.Skip("Concurrent job servers are a PostgreSQL/SQL Server deployment; SQLite mode runs one in-process server.");
         }
@@ -400,3 +400,5 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
 public sealed class AttendanceTestsOnSqlite(SchedulingSqliteApi api) : AttendanceTests<SchedulingSqliteApi>(api), IClassFixture<SchedulingSqliteApi>;
 
 public sealed class AttendanceTestsOnPostgres(SchedulingPostgresApi api) : AttendanceTests<SchedulingPostgresApi>(api), IClassFixture<SchedulingPostgresApi>;
+
+public sealed class AttendanceTestsOnSqlServer(SchedulingSqlServerApi api) : AttendanceTests<SchedulingSqlServerApi>(api), IClassFixture<SchedulingSqlServerApi>;

@@ -82,3 +82,5 @@ public abstract class EnrollmentToRosterTests<TApi>(TApi api) : SchedulingTest<T
 public sealed class EnrollmentToRosterTestsOnSqlite(SqliteApi api) : EnrollmentToRosterTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class EnrollmentToRosterTestsOnPostgres(PostgresApi api) : EnrollmentToRosterTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class EnrollmentToRosterTestsOnSqlServer(SqlServerApi api) : EnrollmentToRosterTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

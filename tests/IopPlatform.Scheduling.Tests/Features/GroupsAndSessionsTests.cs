@@ -212,3 +212,5 @@ public abstract class GroupsAndSessionsTests<TApi>(TApi api) : SchedulingTest<TA
 public sealed class GroupsAndSessionsTestsOnSqlite(SchedulingSqliteApi api) : GroupsAndSessionsTests<SchedulingSqliteApi>(api), IClassFixture<SchedulingSqliteApi>;
 
 public sealed class GroupsAndSessionsTestsOnPostgres(SchedulingPostgresApi api) : GroupsAndSessionsTests<SchedulingPostgresApi>(api), IClassFixture<SchedulingPostgresApi>;
+
+public sealed class GroupsAndSessionsTestsOnSqlServer(SchedulingSqlServerApi api) : GroupsAndSessionsTests<SchedulingSqlServerApi>(api), IClassFixture<SchedulingSqlServerApi>;

@@ -151,3 +151,5 @@ public abstract class RostersTests<TApi>(TApi api) : SchedulingTest<TApi>(api)
 public sealed class RostersTestsOnSqlite(SchedulingSqliteApi api) : RostersTests<SchedulingSqliteApi>(api), IClassFixture<SchedulingSqliteApi>;
 
 public sealed class RostersTestsOnPostgres(SchedulingPostgresApi api) : RostersTests<SchedulingPostgresApi>(api), IClassFixture<SchedulingPostgresApi>;
+
+public sealed class RostersTestsOnSqlServer(SchedulingSqlServerApi api) : RostersTests<SchedulingSqlServerApi>(api), IClassFixture<SchedulingSqlServerApi>;
