@@ -60,6 +60,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         {
             ConnectionString = _existingConnectionString;
             _ = Server;
+            WebhookPayloadSchemas.Learn(Services);
             return;
         }
         var (connectionString, unavailable) = await TestEngines.CreateDatabaseAsync(Engine, _databaseName);
@@ -71,6 +72,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         ConnectionString = connectionString;
         // Start the host now so migrations run once per class, not inside the first test.
         _ = Server;
+        WebhookPayloadSchemas.Learn(Services);
     }
 
     /// <summary>Called by every engine test's constructor.</summary>
