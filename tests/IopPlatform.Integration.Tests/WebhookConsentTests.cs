@@ -1,4 +1,5 @@
 using System.Net;
+using IopPlatform.BuildingBlocks.Http;
 using IopPlatform.Enrollment.Contracts;
 using IopPlatform.Integration.Features.Webhooks;
 using IopPlatform.Testing;
@@ -55,7 +56,14 @@ public abstract class WebhookConsentTests<TApi>(TApi api) : AlertsTest<TApi>(api
         var log = await (await Host.Admin().GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Read<System.Text.Json.JsonElement>();
         Assert.All(log.GetProperty("items").EnumerateArray(), d => Assert.Equal("withheld", d.GetProperty("status").GetString()));
         Assert.Equal(3, log.GetProperty("items").GetArrayLength());
-        await (await partner.Http.GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Problem(HttpStatusCode.Forbidden);
+        // The partner reads its own log (why nothing arrived), never another partner's.
+        var own = await (await partner.Http.GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Read<CursorPage<WebhookDeliveryDto>>();
+        Assert.Equal(3, own.Items.Count);
+        Assert.All(own.Items, d => Assert.False(string.IsNullOrEmpty(d.WithheldReason)));
+        var stranger = await Api.PartnerClientAsync();
+        await (await stranger.Http.GetAsync($"/api/v1/webhook-subscriptions/{subscription.Id}/deliveries", Ct)).Problem(HttpStatusCode.NotFound);
+        await (await stranger.Http.GetAsync($"/api/v1/webhook-deliveries/{own.Items[0].Id}", Ct)).Problem(HttpStatusCode.NotFound);
+        await (await stranger.Http.PostAsync($"/api/v1/webhook-deliveries/{own.Items[0].Id}/redeliver", null, Ct)).Problem(HttpStatusCode.NotFound);
 
         // The one payload that reached the partner's server is the one disclosure accounted for.
         var accounting = await (await Host.Admin().GetAsync($"/api/v1/patients/{enrollment.PatientId}/disclosures", Ct)).ReadItems<DisclosureDto>();

@@ -66,6 +66,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         {
             ConnectionString = _existingConnectionString;
             _ = Server;
+            WebhookPayloadSchemas.Learn(Services);
             return;
         }
         var (connectionString, unavailable) = SeparateOwner
@@ -79,6 +80,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         ConnectionString = connectionString;
         // Start the host now so migrations run once per class, not inside the first test.
         _ = Server;
+        WebhookPayloadSchemas.Learn(Services);
     }
 
     private async Task<(string?, string?)> CreateOwnedDatabaseAsync()

@@ -30,6 +30,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>How many POSTs to <c>/flaky</c> still get a 500 (1 at the start).</summary>
+    public int FlakyFailures
+    {
+        get => Volatile.Read(ref _flakyFailures);
+        set => Volatile.Write(ref _flakyFailures, value);
+    }
+
     public static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -40,6 +47,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
+
+    /// <summary>Bodies that do not match their event type's schema in the catalogue; disposing fails when there are any.</summary>
+    public ConcurrentQueue<string> SchemaViolations { get; } = new();
 
     public sealed record Received(string Path, string Id, string Timestamp, string Signature, string Body, int AnsweredWith, string? Notice = null, string? ConsentScope = null);
 
@@ -60,6 +70,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var path = context.Request.Url!.AbsolutePath;
             var status = path == "/flaky" && Interlocked.Decrement(ref _flakyFailures) >= 0 ? 500 : 204;
+            foreach (var violation in WebhookPayloadSchemas.Violations(body))
+            {
+                SchemaViolations.Enqueue(violation);
+            }
             Requests.Enqueue(new Received(path, context.Request.Headers["webhook-id"]!, context.Request.Headers["webhook-timestamp"]!, context.Request.Headers["webhook-signature"]!, body, status,
                 context.Request.Headers["X-Redisclosure-Notice"], context.Request.Headers["X-Consent-Scope"]));
             context.Response.StatusCode = status;
@@ -72,5 +86,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _listener.Stop();
         _listener.Close();
         await _loop;
+        if (!SchemaViolations.IsEmpty)
+        {
+            throw new InvalidOperationException("Webhook payloads outside the event catalogue: " + string.Join("; ", SchemaViolations));
+        }
     }
 }

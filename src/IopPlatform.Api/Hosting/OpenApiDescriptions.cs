@@ -29,6 +29,7 @@ internal sealed class OpenApiDescriptions : IOperationFilter
         ["instrument"] = "Only results of this instrument (e.g. phq9, gad7).",
         ["dueOnly"] = "true: only enrollments with a measure due now.",
         ["stuckOnly"] = "true: only reactions that failed and wait for an operator.",
+        ["eventType"] = "Only deliveries of this event type (e.g. enrollment.status_changed).",
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)

@@ -16,6 +16,7 @@ internal sealed class OpenApiRequestExamples : IDocumentFilter
         ["ReferPatientRequest"] = $$"""{"patientId":"{{OpenApiExamples.Uuid}}","programId":"{{OpenApiExamples.Uuid}}","referralDate":"{{OpenApiExamples.Date}}","referredByClinician":"Dr. Alan Reyes","reason":"Step-down from residential treatment"}""",
         ["CreateApiClientRequest"] = """{"name":"Partner scheduling app","roles":["partner"],"kind":"partner"}""",
         ["CreateSubscriptionRequest"] = $$"""{"url":"https://partner.example/hooks/iop","events":["enrollment.status_changed","alert.raised"],"apiClientId":"{{OpenApiExamples.Uuid}}"}""",
+        ["RedeliverFailedWebhooksRequest"] = """{"from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}""",
         ["CreateGroupRequest"] = $$"""{"siteId":"{{OpenApiExamples.Uuid}}","name":"Evening recovery group","track":"adult","sessionKind":"group_recovery","capacity":12,"daysOfWeek":["monday","wednesday","thursday"],"startTime":"18:00:00","endTime":"21:00:00","firstDate":"{{OpenApiExamples.Date}}","timeZone":"America/Chicago"}""",
         ["CreateAppointmentRequest"] = $$"""{"kind":"individual_counselling","clinicianId":"clinician-0042","enrollmentId":"{{OpenApiExamples.Uuid}}","siteId":"{{OpenApiExamples.Uuid}}","startsAt":"2026-03-03T15:00:00Z","endsAt":"2026-03-03T16:00:00Z"}""",
     };

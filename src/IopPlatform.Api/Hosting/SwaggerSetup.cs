@@ -73,6 +73,7 @@ internal static class SwaggerSetup
             o.SchemaFilter<OpenApiBoundsDefaults>();
             o.DocumentFilter<OpenApiNullableReferences>();
             o.DocumentFilter<OpenApiRateLimitHeaders>();
+            o.DocumentFilter<OpenApiComponentSchemaSources>();
             o.DocumentFilter<OpenApiBoundsDefaults>();
             o.DocumentFilter<OpenApiTagDescriptions>();
             o.DocumentFilter<OpenApiRequestExamples>();

@@ -29,6 +29,10 @@ public static class IntegrationModule
         services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
         services.AddSingleton<WebhookTargetPolicy>();
         services.AddScoped<WebhookConsentGate>();
+        services.AddScoped<WebhookAttempt>();
+        // Payload schemas of webhook events are in the OpenAPI document although no endpoint returns them.
+        services.AddSingleton(new OpenApiComponentSchemas(WebhookEventCatalogue.All
+            .ToDictionary(e => ListWebhookEventTypesHandler.ComponentName(e.Type), e => e.Schema.ToJsonString(), StringComparer.Ordinal)));
         // Deliveries go to partner URLs: never follow redirects to somewhere the partner did not register, and connect
         // only to addresses the target policy accepted. No proxy: through one, the policy would judge the proxy's address.
         services.AddHttpClient(DispatchOutboxHandler.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
@@ -51,7 +55,13 @@ public static class IntegrationModule
         RevokeApiClientEndpoint.Map(apiClients);
         SetTpoAgreementEndpoint.Map(apiClients);
         WebhookSubscriptionsEndpoint.Map(api.MapGroup(string.Empty).WithTags(Tag));
-        ListWebhookDeliveriesEndpoint.Map(api.MapGroup(string.Empty).WithTags(Tag));
+        var webhooks = api.MapGroup(string.Empty).WithTags(Tag);
+        ListWebhookDeliveriesEndpoint.Map(webhooks);
+        GetWebhookDeliveryEndpoint.Map(webhooks);
+        RedeliverWebhookEndpoint.Map(webhooks);
+        RedeliverFailedWebhooksEndpoint.Map(webhooks);
+        SendTestWebhookEndpoint.Map(webhooks);
+        ListWebhookEventTypesEndpoint.Map(webhooks);
         return api;
     }
 }

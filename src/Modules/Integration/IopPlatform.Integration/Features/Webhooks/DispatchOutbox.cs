@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using IopPlatform.ClinicalNotes.Contracts;
 using IopPlatform.Engagement.Contracts;
 using IopPlatform.Enrollment.Contracts;
@@ -44,33 +42,19 @@ internal sealed record DispatchOutboxCommand : IRequest<Unit>;
 /// the delivery is stored as <c>withheld</c> and never sent.
 /// </summary>
 internal sealed class DispatchOutboxHandler(
-    IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, IHttpClientFactory http,
-    WebhookOptions webhooks, WebhookTargetPolicy targets, EmailOptions email, IEmailSender sender, WebhookConsentGate consent, ILogger<DispatchOutboxHandler> logger)
+    IMediator mediator, IDbConnectionFactory db, ISqlDialect dialect, TimeProvider clock, WebhookAttempt webhookAttempt,
+    WebhookOptions webhooks, EmailOptions email, IEmailSender sender, WebhookConsentGate consent, ILogger<DispatchOutboxHandler> logger)
     : IRequestHandler<DispatchOutboxCommand, Unit>
 {
     public const string HttpClientName = "webhooks";
 
     private const string Subscriptions = $"SELECT {SubscriptionRow.Columns} FROM integration_webhook_subscription WHERE active = 1";
 
-    private const string DueDeliveries = """
-        SELECT d.id, d.event_id AS EventId, d.event_type AS EventType, d.payload, d.occurred_at AS OccurredAt, d.attempts, d.created_at AS CreatedAt,
-               d.version, s.url, s.secret, d.patient_id AS PatientId, s.api_client_id AS ApiClientId
+    private const string DueDeliveries = $"""
+        SELECT {DueWebhookDelivery.Columns}
         FROM integration_webhook_delivery d JOIN integration_webhook_subscription s ON s.id = d.subscription_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= @Now AND s.active = 1
         ORDER BY d.next_attempt_at
-        """;
-
-    private const string Claim = "UPDATE integration_webhook_delivery SET next_attempt_at = @Lease, version = version + 1 WHERE id = @Id AND version = @Version AND status = 'pending'";
-
-    private const string Finish = """
-        UPDATE integration_webhook_delivery SET status = @Status, attempts = @Attempts, next_attempt_at = @Next, last_status_code = @Code, last_error = @Error,
-               delivered_at = @DeliveredAt, version = version + 1
-        WHERE id = @Id
-        """;
-
-    private const string InsertAttempt = """
-        INSERT INTO integration_webhook_attempt (id, delivery_id, attempt, attempted_at, status_code, error, duration_ms)
-        VALUES (@Id, @DeliveryId, @Attempt, @AttemptedAt, @StatusCode, @Error, @DurationMs)
         """;
 
     private const string DueEmails = """
@@ -139,7 +123,7 @@ internal sealed class DispatchOutboxHandler(
                     EventType = evt.Type,
                     evt.PatientId,
                     evt.Source,
-                    evt.Payload,
+                    Payload = WebhookEventCatalogue.Project(evt.Type, evt.Payload),
                     evt.OccurredAt,
                     Status = allowed ? "pending" : "withheld",
                     Attempts = 0,
@@ -224,87 +208,12 @@ internal sealed class DispatchOutboxHandler(
 
     private async Task DeliverAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(ct);
-        var due = (await connection.QueryAsync<DueDelivery>(new CommandDefinition(DueDeliveries + " " + dialect.Limit("@Limit"), new { Now = now, Limit = 100 }, cancellationToken: ct))).AsList();
-        var client = http.CreateClient(HttpClientName);
-        client.Timeout = TimeSpan.FromSeconds(webhooks.TimeoutSeconds);
+        var due = (await connection.QueryAsync<DueWebhookDelivery>(new CommandDefinition(
+            DueDeliveries + " " + dialect.Limit("@Limit"), new { Now = clock.GetUtcNow(), Limit = 100 }, cancellationToken: ct))).AsList();
         foreach (var delivery in due)
         {
-            if (await connection.ExecuteAsync(new CommandDefinition(Claim, new { delivery.Id, delivery.Version, Lease = now.AddMinutes(5) }, cancellationToken: ct)) == 0)
-            {
-                continue;
-            }
-            var decidedAt = clock.GetUtcNow();
-            var decision = await consent.DecideAsync(delivery.EventType, delivery.PatientId, delivery.ApiClientId, ct);
-            if (!decision.Allowed)
-            {
-                await WebhookConsentGate.WithholdAsync(connection, delivery.Id, "No consent in force covers this event for this partner any more.", ct);
-                continue;
-            }
-            var attempt = delivery.Attempts + 1;
-            var timestamp = clock.GetUtcNow();
-            var body = $"{{\"type\":{JsonSerializer.Serialize(delivery.EventType)},\"timestamp\":{JsonSerializer.Serialize(delivery.OccurredAt.ToUniversalTime())},\"data\":{delivery.Payload}}}";
-            int? code = null;
-            // Re-checked on every attempt: a subscription stored before a policy change (or before this check existed) is
-            // not sent; the connection's own check covers the addresses.
-            var error = targets.RefuseUrl(delivery.Url);
-            var watch = Stopwatch.StartNew();
-            if (error is null)
-            {
-                try
-                {
-                    using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                    var id = delivery.EventId.ToString();
-                    message.Headers.Add(WebhookSigner.IdHeader, id);
-                    message.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-                    message.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(delivery.Secret, id, timestamp, body));
-                    WebhookConsentGate.AddNotice(message, decision);
-                    using var response = await client.SendAsync(message, ct);
-                    code = (int)response.StatusCode;
-                    // The partner's server received the payload, whatever it answered: that is the disclosure.
-                    await consent.AccountAsync(delivery.EventType, delivery.EventId, delivery.PatientId, delivery.ApiClientId, decision, decidedAt, ct);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        error = $"HTTP {code}";
-                    }
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-                {
-                    error = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
-                }
-            }
-            watch.Stop();
-            var finishedAt = clock.GetUtcNow();
-            var ok = error is null;
-            var dead = !ok && finishedAt - delivery.CreatedAt >= TimeSpan.FromHours(webhooks.RetryHours);
-            var backoff = TimeSpan.FromMinutes(Math.Min(Math.Pow(2, attempt - 1), webhooks.MaxBackoffMinutes));
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(new CommandDefinition(InsertAttempt, new
-            {
-                Id = Guid.CreateVersion7(),
-                DeliveryId = delivery.Id,
-                Attempt = attempt,
-                AttemptedAt = timestamp,
-                StatusCode = code,
-                Error = error,
-                DurationMs = (int)watch.ElapsedMilliseconds,
-            }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(Finish, new
-            {
-                delivery.Id,
-                Status = ok ? "delivered" : dead ? "dead" : "pending",
-                Attempts = attempt,
-                Next = ok || dead ? finishedAt : finishedAt + backoff,
-                Code = code,
-                Error = error,
-                DeliveredAt = ok ? finishedAt : (DateTimeOffset?)null,
-            }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            if (!ok)
-            {
-                logger.LogWarning("Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}{Dead}", delivery.Id, attempt, error, dead ? " (dead-lettered)" : string.Empty);
-            }
+            await webhookAttempt.RunAsync(connection, delivery, retried: true, ct);
         }
     }
 
@@ -342,33 +251,6 @@ internal sealed class DispatchOutboxHandler(
                 SentAt = error is null ? finishedAt : (DateTimeOffset?)null,
             }, cancellationToken: ct));
         }
-    }
-
-    private sealed class DueDelivery
-    {
-        public Guid Id { get; init; }
-
-        public Guid EventId { get; init; }
-
-        public string EventType { get; init; } = string.Empty;
-
-        public string Payload { get; init; } = "{}";
-
-        public DateTimeOffset OccurredAt { get; init; }
-
-        public int Attempts { get; init; }
-
-        public DateTimeOffset CreatedAt { get; init; }
-
-        public int Version { get; init; }
-
-        public string Url { get; init; } = string.Empty;
-
-        public string Secret { get; init; } = string.Empty;
-
-        public Guid? PatientId { get; init; }
-
-        public Guid ApiClientId { get; init; }
     }
 
     private sealed class DueEmail

@@ -1,29 +1,14 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using IopPlatform.Enrollment.Contracts;
 using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Integration.Features.Webhooks;
 
-/// <summary>The event types partner apps may subscribe to (DOMAIN.md §8), with the consent category each discloses.</summary>
+/// <summary>The event types partner apps may subscribe to (DOMAIN.md §8, <see cref="WebhookEventCatalogue"/>), with the consent category each discloses.</summary>
 internal static class WebhookEventTypes
 {
-    public static readonly IReadOnlyDictionary<string, string> Category = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["enrollment.status_changed"] = InformationCategories.Enrollment,
-        ["attendance.recorded"] = InformationCategories.Attendance,
-        ["session.missed"] = InformationCategories.Attendance,
-        ["alert.raised"] = InformationCategories.Enrollment,
-        ["alert.acknowledged"] = InformationCategories.Enrollment,
-        ["alert.resolved"] = InformationCategories.Enrollment,
-        ["alert.escalated"] = InformationCategories.Enrollment,
-        ["note.signed"] = InformationCategories.ClinicalNote,
-        ["note.addended"] = InformationCategories.ClinicalNote,
-        ["drug_test.recorded"] = InformationCategories.DrugTest,
-        ["measure.scored"] = InformationCategories.Outcomes,
-        ["milestone.achieved"] = InformationCategories.Outcomes,
-        ["consent.revoked"] = InformationCategories.Enrollment,
-    };
+    public static readonly IReadOnlyDictionary<string, string> Category = WebhookEventCatalogue.All.Where(e => e.Subscribable)
+        .ToDictionary(e => e.Type, e => e.ConsentCategory!, StringComparer.Ordinal);
 
     public static IReadOnlyList<string> All => [.. Category.Keys];
 }
