@@ -2,6 +2,7 @@ using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.ClinicalNotes;
 using IopPlatform.Engagement;
 using IopPlatform.Enrollment;
+using IopPlatform.Fhir;
 using IopPlatform.Integration;
 using IopPlatform.Outcomes;
 using IopPlatform.Scheduling;
@@ -22,6 +23,7 @@ internal static class ModuleCatalog
             services.AddClinicalNotesModule(configuration),
             services.AddOutcomesModule(configuration),
             services.AddEngagementModule(configuration),
+            services.AddFhirModule(configuration),
         ];
         foreach (var module in modules)
         {
@@ -39,4 +41,7 @@ internal static class ModuleCatalog
         api.MapOutcomesModule();
         api.MapEngagementModule();
     }
+
+    /// <summary>Modules with a base path of their own (a standard's, not /api/v1).</summary>
+    public static void MapRootModules(IEndpointRouteBuilder app) => app.MapFhirModule();
 }

@@ -51,5 +51,6 @@ internal static class PlatformSetup
         api.MapAuditEndpoints();
         api.MapReactionEndpoints();
         ModuleCatalog.MapModules(api);
+        ModuleCatalog.MapRootModules(app);
     }
 }

@@ -175,13 +175,22 @@ public abstract class ConsentMatrixTests<TApi>(TApi api) : EngineTest<TApi>(api)
         new("GET /api/v1/enrollments/{enrollmentId:guid}/drug-tests", $"/api/v1/enrollments/{w.EnrollmentId}/drug-tests", InformationCategories.DrugTest),
         new("GET /api/v1/drug-tests/{drugTestId:guid}", $"/api/v1/drug-tests/{w.DrugTestId}", InformationCategories.DrugTest),
         new("GET /api/v1/drug-tests/{drugTestId:guid}/versions", $"/api/v1/drug-tests/{w.DrugTestId}/versions", InformationCategories.DrugTest),
+        // The FHIR facade passes the same door (issue 22): the same world, the same situations, the same accounting.
+        new("GET /fhir/R4/Patient/{id}", $"/fhir/R4/Patient/{w.PatientId}", InformationCategories.Demographics),
+        new("GET /fhir/R4/Patient", $"/fhir/R4/Patient?identifier={Uri.EscapeDataString(w.Mrn)}", InformationCategories.Demographics, Search: true),
+        new("GET /fhir/R4/EpisodeOfCare/{id}", $"/fhir/R4/EpisodeOfCare/{w.EnrollmentId}", InformationCategories.Enrollment),
+        new("GET /fhir/R4/EpisodeOfCare", $"/fhir/R4/EpisodeOfCare?patient={w.PatientId}", InformationCategories.Enrollment, Search: true),
+        new("GET /fhir/R4/Observation/{id}", $"/fhir/R4/Observation/drugtest-{w.DrugTestId}", InformationCategories.DrugTest),
+        new("GET /fhir/R4/Observation/{id}", $"/fhir/R4/Observation/measure-{w.MeasureId}", InformationCategories.Outcomes),
+        new("GET /fhir/R4/Observation", $"/fhir/R4/Observation?patient={w.PatientId}&category=laboratory", InformationCategories.DrugTest, Search: true),
+        new("GET /fhir/R4/Observation", $"/fhir/R4/Observation?patient={w.PatientId}&category=survey", InformationCategories.Outcomes, Search: true),
     ];
 
-    /// <summary>Routes under /api/v1 whose authorization admits the partner role (or any authenticated caller).</summary>
+    /// <summary>Routes under /api/v1 and /fhir/R4 whose authorization admits the partner role (or any authenticated caller).</summary>
     private List<PartnerRoute> PartnerRoutes() =>
         Api.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .Where(e => e.RoutePattern.RawText is { } path && (path.StartsWith("/api/v1", StringComparison.Ordinal) || path.StartsWith("/fhir/R4", StringComparison.Ordinal)))
             .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>()
                 .All(a => string.IsNullOrEmpty(a.Roles) || a.Roles.Split(',').Contains(Roles.Partner, StringComparer.Ordinal)))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => new PartnerRoute(

@@ -35,6 +35,7 @@ internal static class Solution
         new("Outcomes", "outcomes"),
         new("Integration", "integration"),
         new("Engagement", "engagement"),
+        new("Fhir", "fhir"),
     ];
 
     /// <summary>Every table prefix that has an owner: the modules and the platform (BuildingBlocks).</summary>

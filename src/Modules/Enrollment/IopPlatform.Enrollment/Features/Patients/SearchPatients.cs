@@ -35,33 +35,7 @@ internal sealed class SearchPatientsHandler(IDbConnectionFactory db, ISqlDialect
     public async Task<CursorPage<PatientSummaryDto>> Handle(SearchPatientsRequest request, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
-        var filters = new List<string>();
-        if (!string.IsNullOrWhiteSpace(request.Name))
-        {
-            parameters.Add("Name", request.Name.Trim());
-            filters.Add($"({dialect.ContainsIgnoreCase("p.given_name", "@Name")} OR {dialect.ContainsIgnoreCase("p.family_name", "@Name")})");
-        }
-        if (request.DateOfBirth is { } dob)
-        {
-            parameters.Add("DateOfBirth", dob);
-            filters.Add("p.date_of_birth = @DateOfBirth");
-        }
-        if (!string.IsNullOrWhiteSpace(request.Identifier))
-        {
-            var identifier = request.Identifier.Trim();
-            var bar = identifier.IndexOf('|', StringComparison.Ordinal);
-            if (bar > 0)
-            {
-                parameters.Add("IdSystem", identifier[..bar]);
-                parameters.Add("IdValue", identifier[(bar + 1)..]);
-                filters.Add("EXISTS (SELECT 1 FROM enrollment_patient_identifier i WHERE i.patient_id = p.id AND i.system = @IdSystem AND i.value = @IdValue)");
-            }
-            else
-            {
-                parameters.Add("IdValue", identifier);
-                filters.Add("(p.mrn = @IdValue OR EXISTS (SELECT 1 FROM enrollment_patient_identifier i WHERE i.patient_id = p.id AND i.value = @IdValue))");
-            }
-        }
+        var filters = PatientSearchFilter.Build(dialect, parameters, request.Name, request.DateOfBirth, request.Identifier, after: null);
         var byName = request.Sort.EndsWith("family_name", StringComparison.Ordinal);
         var descending = ListSort.IsDescending(request.Sort);
         var op = descending ? "<" : ">";
