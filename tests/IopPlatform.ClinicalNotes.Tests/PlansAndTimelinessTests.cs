@@ -128,6 +128,59 @@ public abstract class PlansAndTimelinessTests<TApi>(TApi api) : NotesTest<TApi>(
         Assert.Single(Api.Published.Overdue, o => o.NoteId == late.Id);
         Assert.Equal(1, await Count("SELECT COUNT(*) FROM clinical_notes_outbox WHERE event_type = 'note.overdue' AND aggregate_id = @Id", new { late.Id }));
     }
+
+    // Co-signature deadline: ClinicalNotes:CosignDueHours, default 72 h after the author's signature (issue 18 item 8;
+    // the same 72 h default as the author's own window, DOMAIN §5 "default 72 hours; jurisdictions use 24 h to 7 days").
+    // Boundary: one minute before the deadline is on time, one minute after is overdue (overdue means now > due).
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(1, true)]
+    public async Task A_note_pending_cosignature_gets_its_own_deadline_and_overdue_flag(int minutesFromDeadline, bool overdue)
+    {
+        var s = await AttendedSession(("Ada", "Cosign" + minutesFromDeadline, "present"));
+        var trainee = await Clinician($"clin-cs{minutesFromDeadline + 5}", requiresCosign: true, credentials: "CADC-T");
+        var supervisor = await Clinician($"sup-cs{minutesFromDeadline + 5}", Roles.Supervisor);
+        var note = await (await trainee.PostJson($"/api/v1/enrollments/{s.Members[0].EnrollmentId}/notes", new { kind = "individual", format = "birp", sessionId = s.Session.Id, sections = Birp })).Read<NoteDto>(HttpStatusCode.Created);
+        var pending = await (await Send(trainee, HttpMethod.Post, $"/api/v1/notes/{note.Id}/sign", null, 1)).Read<NoteDto>();
+        Assert.Equal("pending_cosign", pending.Status);
+        Assert.Equal(pending.SignedAt!.Value.AddHours(72), pending.CosignDueAt);
+
+        // Past the author's own deadline too: the signature is there, so it is never overdue as unsigned.
+        MoveTo(new[] { pending.DueAt, pending.CosignDueAt!.Value }.Max().AddMinutes(minutesFromDeadline));
+        var listed = await (await supervisor.GetAsync($"/api/v1/notes/overdue?authorId={pending.Author.Id}", Ct)).Read<List<OverdueNoteDto>>();
+        Assert.DoesNotContain(listed, o => o.NoteId == note.Id && o.Overdue == "signature");
+        if (overdue)
+        {
+            var entry = Assert.Single(listed, o => o.NoteId == note.Id);
+            Assert.Equal(("cosignature", pending.CosignDueAt!.Value), (entry.Overdue, entry.DueAt));
+        }
+        else
+        {
+            Assert.DoesNotContain(listed, o => o.NoteId == note.Id);
+        }
+    }
+
+    // A note that documents no session is due NoteDueHours (72 h, DOMAIN §5) after its service end, read as wall-clock
+    // time at the program's site (America/Chicago here: CST = UTC-6 in January, CDT = UTC-5 in July, IANA tz database).
+    [Theory]
+    [InlineData("2026-01-15", "20:00:00", "2026-01-19T02:00:00+00:00")]
+    [InlineData("2026-07-15", "20:00:00", "2026-07-19T01:00:00+00:00")]
+    [InlineData("2026-11-01", "00:30:00", "2026-11-04T05:30:00+00:00")]
+    public async Task A_note_without_a_session_is_due_from_the_sites_local_service_end(string serviceDate, string endTime, string dueAtUtc)
+    {
+        var s = await AttendedSession(("Ada", "NoSession", "present"));
+        var author = await Clinician("clin-nosession");
+        var note = await (await author.PostJson($"/api/v1/enrollments/{s.Members[0].EnrollmentId}/notes", new
+        {
+            kind = "family",
+            format = "birp",
+            sections = Birp,
+            serviceDate,
+            startTime = "00:00:00",
+            endTime,
+        })).Read<NoteDto>(HttpStatusCode.Created);
+        Assert.Equal(DateTimeOffset.Parse(dueAtUtc, System.Globalization.CultureInfo.InvariantCulture), note.DueAt);
+    }
 }
 
 public sealed class PlansAndTimelinessSqliteTests(NotesSqliteApi api) : PlansAndTimelinessTests<NotesSqliteApi>(api), IClassFixture<NotesSqliteApi>;

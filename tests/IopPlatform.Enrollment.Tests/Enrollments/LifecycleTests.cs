@@ -118,7 +118,7 @@ public abstract class LifecycleTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var problem = await (await Seed.Transition(staff, referral, "screen", new
         {
             detoxStatus = "completed", recommendedBy = "Dr. X", recommendedOn = "2026-03-09", recommendedLevelOfCare = "asam-3:2.5", actualLevelOfCare = "asam-3:2.1",
-            dualDiagnosis = true, diagnosisCodes = new[] { "F32.1", "U07.1", "f10" }, expectedPositiveAnalytes = new[] { "aspirin" }, ageGroup = "adult",
+            dualDiagnosis = true, diagnosisCodes = new[] { "F32.1", "U07.1", "f10" }, expectedPositiveAnalytes = new[] { "aspirin", "cannabinoids", "cannabis_thc" }, ageGroup = "adult",
         })).Problem(HttpStatusCode.BadRequest);
 
         Assert.Contains("required when detox is completed", Assert.Single(problem.FieldErrors("detoxCompletedOn")), StringComparison.Ordinal);
@@ -127,7 +127,13 @@ public abstract class LifecycleTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.Empty(problem.FieldErrors("diagnosisCodes[0]"));
         Assert.NotEmpty(problem.FieldErrors("diagnosisCodes[1]"));
         Assert.NotEmpty(problem.FieldErrors("diagnosisCodes[2]"));
-        Assert.NotEmpty(problem.FieldErrors("expectedPositiveAnalytes[0]"));
+        // One analyte vocabulary with the drug-test panel (issue 18 item 3): an unknown code is refused with the allowed
+        // codes listed; the old screening name "cannabinoids" is pointed at the panel's "cannabis_thc", which is accepted.
+        var unknown = Assert.Single(problem.FieldErrors("expectedPositiveAnalytes[0]"));
+        Assert.Contains("allowed: alcohol, alcohol_etg, amphetamines", unknown, StringComparison.Ordinal);
+        Assert.Contains("cannabis_thc", unknown, StringComparison.Ordinal);
+        Assert.Contains("'cannabinoids' is now 'cannabis_thc'", Assert.Single(problem.FieldErrors("expectedPositiveAnalytes[1]")), StringComparison.Ordinal);
+        Assert.Empty(problem.FieldErrors("expectedPositiveAnalytes[2]"));
     }
 
     [Fact]

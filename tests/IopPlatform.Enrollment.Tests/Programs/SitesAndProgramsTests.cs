@@ -30,6 +30,48 @@ public abstract class SitesAndProgramsTests<TApi>(TApi api) : EngineTest<TApi>(a
         Assert.Equal(ApiFactory.Start, read.CreatedAt);
     }
 
+    // Minimum structured hours a week by level of care, ASAM Criteria 3rd ed. (2013) and 4th ed. (2023): level 2.1
+    // intensive outpatient >= 9 h adults / >= 6 h adolescents; level 2.5 partial hospitalisation (4th ed.: high-intensity
+    // outpatient) >= 20 h. An explicit value wins; a level with no known minimum must state its hours (400).
+    [Theory]
+    [InlineData("asam-3:2.1", null, null, 9, 6)]
+    [InlineData("asam-4:2.1", null, null, 9, 6)]
+    [InlineData("asam-3:2.5", null, null, 20, 20)]
+    [InlineData("asam-4:2.5", null, null, 20, 20)]
+    [InlineData("asam-3:2.5", 24, 21, 24, 21)]
+    [InlineData("asam-3:2.1", 12, 8, 12, 8)]
+    [InlineData("asam-3:1.0", 4, 4, 4, 4)]
+    public async Task Required_weekly_hours_follow_the_level_of_care_unless_stated(string level, int? adult, int? adolescent, int expectedAdult, int expectedAdolescent)
+    {
+        var admin = Api.Admin();
+        var site = await (await admin.PostJson("/api/v1/sites", new { name = "Levels", timeZone = "America/Chicago" })).Read<SiteDto>(HttpStatusCode.Created);
+        var created = await (await admin.PostJson("/api/v1/programs", new { siteId = site.Id, name = $"Level {level}", levelOfCare = level, requiredHoursPerWeekAdult = adult, requiredHoursPerWeekAdolescent = adolescent }))
+            .Read<ProgramDto>(HttpStatusCode.Created);
+        Assert.Equal((expectedAdult, expectedAdolescent), ((int)created.RequiredHoursPerWeekAdult, (int)created.RequiredHoursPerWeekAdolescent));
+
+        // Moving a 2.1 program to 2.5 without hours takes the new level's minimum, not the old numbers.
+        var moved = await admin.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/v1/programs/{created.Id}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { name = "Moved", levelOfCare = "asam-4:2.5" }),
+            Headers = { IfMatch = { new System.Net.Http.Headers.EntityTagHeaderValue($"\"{created.Version}\"") } },
+        }, Ct);
+        var updated = await moved.Read<ProgramDto>();
+        Assert.Equal((20m, 20m), (updated.RequiredHoursPerWeekAdult, updated.RequiredHoursPerWeekAdolescent));
+    }
+
+    [Theory]
+    [InlineData("asam-3:1.0")]
+    [InlineData("asam-4:2.7")]
+    [InlineData("asam-3:3.1")]
+    public async Task A_level_without_a_known_minimum_must_state_its_weekly_hours(string level)
+    {
+        var admin = Api.Admin();
+        var site = await (await admin.PostJson("/api/v1/sites", new { name = "Levels", timeZone = "America/Chicago" })).Read<SiteDto>(HttpStatusCode.Created);
+        var problem = await (await admin.PostJson("/api/v1/programs", new { siteId = site.Id, name = $"Level {level}", levelOfCare = level })).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains(level, Assert.Single(problem.FieldErrors("requiredHoursPerWeekAdult")), StringComparison.Ordinal);
+        Assert.NotEmpty(problem.FieldErrors("requiredHoursPerWeekAdolescent"));
+    }
+
     [Fact]
     public async Task Decimals_come_back_in_one_json_form_on_every_engine()
     {

@@ -67,6 +67,18 @@ public abstract class DrugTestsTests<TApi>(TApi api) : EngineTest<TApi>(api)
         Assert.True(inconclusive.NeedsConfirmation);
     }
 
+    // One analyte vocabulary (issue 18 item 3): a dronabinol prescription recorded at screening as the panel's
+    // cannabis_thc makes a THC positive expected (screening said "cannabinoids", the panel "cannabis_thc", so it was
+    // always unexpected). Dronabinol is synthetic delta-9-THC (FDA label, Marinol) and screens positive for THC.
+    [Fact]
+    public async Task A_prescribed_cannabinoid_is_recorded_with_the_panels_code_and_its_positive_is_expected()
+    {
+        var enrollment = await Api.EnrollAsync(10, null, "cannabis_thc");
+        var test = await (await Clinician().PostJson(Url(enrollment.EnrollmentId), Urine(("cannabis_thc", "positive")))).Read<DrugTestDto>(HttpStatusCode.Created);
+        Assert.Equal("positive_expected", test.OverallResult);
+        Assert.True(Assert.Single(test.Analytes).Expected);
+    }
+
     [Fact]
     public async Task Refused_missed_and_invalid_tests_are_their_own_results()
     {

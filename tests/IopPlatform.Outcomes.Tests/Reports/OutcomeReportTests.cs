@@ -145,8 +145,17 @@ public abstract class OutcomeReportTests<TApi>(TApi api) : EngineTest<TApi>(api)
         // e8: 3 h over 01-27..04-06 = 70 days = 10 weeks → 0.3; e9: 2.25 h over 02-03..04-06 = 63 days = 9 weeks → 0.25;
         // the other ten 0 → (0.3 + 0.25) / 12 = 0.04583 → 0.05.
         Assert.Equal(0.05m, p.MeanAttendedHoursPerWeek);
-        // Abstinent: e1, e2, e5, e8 → 4/12 = 0.3333.
-        Assert.Equal((4, 0.3333m), (p.Abstinent30Days, p.Abstinent30DaysShare!.Value));
+        // Observed >= 30 days (discharge date or 04-06, minus admission): e1 77, e2 91, e4 50, e5 84, e8 69, e9 62, e10 49,
+        // e11 35 = 8; not e3 15, e6 8, e7 13, e12 18. Abstinent among them: e1, e2, e5, e8 → 4/8 = 0.5 (was 4/12 over
+        // every admission, diluted by episodes too short to show 30 days).
+        Assert.Equal((8, 4, 0.5m), (p.ObservedAtLeast30Days, p.Abstinent30Days, p.Abstinent30DaysShare!.Value));
+        // Over the 8 discharges (e1, e2, e5 completed; e3, e4, e6, e12 dropped out; e7 administrative): 3/8 and 4/8.
+        Assert.Equal((8, 0.375m, 0.5m), (p.Discharged, p.CompletionRate!.Value, p.DropoutRate!.Value));
+        // Median stay by reason: completed 84 (3), left_before_completion 16.5 (4), administrative e7 01-19..02-01 = 13 (1).
+        Assert.Equal(
+            [("completed", 3, (decimal?)84m), ("left_before_completion", 4, 16.5m), ("administrative", 1, 13m), ("transferred_higher_level", 0, null),
+             ("stepped_down", 0, null), ("incarcerated", 0, null), ("deceased", 0, null), ("other", 0, null)],
+            p.LengthOfStayByDischargeReason.Select(r => (r.Reason, r.Discharges, r.MedianDays)));
         // Follow-up scores: e1, e2, e3, e5, e8 = 5; improved e1, e5, e8 = 3 → 0.6.
         Assert.Equal((5, 3, 0.6m), (p.WithFollowUpScore, p.ReliablyImproved, p.ReliablyImprovedShare!.Value));
 
@@ -172,7 +181,8 @@ public abstract class OutcomeReportTests<TApi>(TApi api) : EngineTest<TApi>(api)
         var lines = (await csvResponse.Content.ReadAsStringAsync(Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 1 + 1 + 4, lines.Length);
         Assert.StartsWith("group_by,key,admitted,active,completed,dropped_out,other_discharges,retention_30_eligible", lines[0], StringComparison.Ordinal);
-        Assert.Equal($"program,{program.Id},12,4,3,4,1,12,8,0.6667,9,5,0.5556,5,3,0.6,84,16.5,0.05,4,0.3333,5,3,0.6", lines[1]);
+        Assert.Equal($"program,{program.Id},12,4,3,4,1,12,8,0.6667,9,5,0.5556,5,3,0.6,84,16.5,0.05,4,0.5,5,3,0.6,8,8,0.375,0.5,3,84,4,16.5,1,13,0,,0,,0,,0,,0,", lines[1]);
+        Assert.EndsWith(",observed_30_days,discharged,completion_rate,dropout_rate,discharges_completed,median_los_completed,discharges_left_before_completion,median_los_left_before_completion,discharges_administrative,median_los_administrative,discharges_transferred_higher_level,median_los_transferred_higher_level,discharges_stepped_down,median_los_stepped_down,discharges_incarcerated,median_los_incarcerated,discharges_deceased,median_los_deceased,discharges_other,median_los_other", lines[0], StringComparison.Ordinal);
 
         await (await admin.GetAsync($"{url}?from=2026-02-01&to=2026-01-01", Ct)).Problem(HttpStatusCode.BadRequest);
         await (await admin.GetAsync($"/api/v1/programs/{Guid.CreateVersion7()}/outcome-report", Ct)).Problem(HttpStatusCode.NotFound);

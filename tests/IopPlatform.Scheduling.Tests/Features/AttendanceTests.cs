@@ -395,6 +395,66 @@ public abstract class AttendanceTests<TApi>(TApi api) : SchedulingTest<TApi>(api
         var last = (await Sessions(group.Id)).Max(s => s.LocalDate);
         Assert.True(last > LocalToday(Api.Clock.GetUtcNow(), "America/Chicago").AddDays(7 * 8 - 7));
     }
+
+    // The default week is the ISO week of today's date at the site, not of the UTC date (issue 18 item 6). Rows: a
+    // Sunday evening in New York is already Monday in UTC (UTC-4/-5); a Monday just after midnight in Berlin is still
+    // Sunday in UTC (UTC+1/+2). Offsets from the IANA tz database.
+    [Theory]
+    [InlineData("America/New_York", DayOfWeek.Sunday, "21:30:00")]
+    [InlineData("Europe/Berlin", DayOfWeek.Monday, "00:30:00")]
+    public async Task The_default_week_is_the_sites_local_week(string zone, DayOfWeek localDay, string localTime)
+    {
+        var site = await Site(zone);
+        var group = await Group(site.Id, EveryDay, "18:00:00", "21:00:00", LocalToday(Api.Clock.GetUtcNow(), zone));
+        var enrollment = await Activate(site.Id, group.Id);
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        var date = LocalToday(Api.Clock.GetUtcNow(), zone).AddDays(1);
+        while (date.DayOfWeek != localDay)
+        {
+            date = date.AddDays(1);
+        }
+        var instant = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(TimeOnly.Parse(localTime, CultureInfo.InvariantCulture)), tz), TimeSpan.Zero);
+        Assert.NotEqual(ISOWeek.GetWeekOfYear(instant.UtcDateTime), ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue)));
+        MoveTo(instant);
+
+        var current = await (await Api.ClientAs(Roles.Clinician).GetAsync($"/api/v1/enrollments/{enrollment}/weekly-hours", Ct)).Read<WeeklyHoursDto>();
+        var local = date.ToDateTime(TimeOnly.MinValue);
+        Assert.Equal((ISOWeek.GetYear(local), ISOWeek.GetWeekOfYear(local)), (current.IsoYear, current.IsoWeek));
+        Assert.Equal(DateOnly.FromDateTime(ISOWeek.ToDateTime(current.IsoYear, current.IsoWeek, DayOfWeek.Monday)), current.WeekStart);
+    }
+
+    // HCPCS H0015 (SUD intensive outpatient): the program operates >= 3 hours a day on >= 3 days a week (CMS HCPCS
+    // code set; DOMAIN §1). The weekly-hours flag reads the program's thresholds, the ones the drift job's billing-risk
+    // rule reads (its rule pack in force), not a platform-wide setting. Rows: the default pack (3 days, 3 h) and a
+    // program that set 2 days of 2.5 h; the week has two attended days of 3 h.
+    [Theory]
+    [InlineData(null, null, 3, 3.0, true)]
+    [InlineData(2, 2.5, 2, 2.5, false)]
+    public async Task The_billing_risk_flag_reads_the_programs_thresholds(int? minDays, double? minHours, int expectedDays, double expectedHours, bool risk)
+    {
+        var admin = Api.Admin();
+        var site = await Site("America/Chicago");
+        object? pack = minDays is null ? null : new { belowIntensity = new { billingMinDaysPerWeek = minDays, billingMinHoursPerDay = (decimal)minHours!.Value } };
+        var program = await (await admin.PostJson("/api/v1/programs", new { siteId = site.Id, name = "H0015", levelOfCare = "asam-3:2.1", rulePack = pack })).Read<ProgramDto>(HttpStatusCode.Created);
+        var group = await Group(site.Id, ["monday", "wednesday"], "18:00:00", "21:00:00", LocalToday(Api.Clock.GetUtcNow(), "America/Chicago"));
+        var enrollment = Guid.CreateVersion7();
+        var now = Api.Clock.GetUtcNow();
+        await Publish(new EnrollmentActivated(enrollment, Guid.CreateVersion7(), program.Id, site.Id, DateOnly.FromDateTime(now.UtcDateTime), AgeGroup.Adult, 9m, [group.Id], now));
+        var sessions = await Sessions(group.Id);
+        var monday = sessions.First(x => x.LocalDate.DayOfWeek == DayOfWeek.Monday && x.StartsAt > now.AddHours(1));
+        var wednesday = sessions.Single(x => x.LocalDate == monday.LocalDate.AddDays(2));
+        MoveTo(wednesday.EndsAt.AddMinutes(1));
+        var staff = Api.ClientAs(Roles.Clinician);
+        foreach (var session in new[] { monday, wednesday })
+        {
+            await (await staff.PostJson($"/api/v1/sessions/{session.Id}/attendance", new { enrollmentId = enrollment, status = "present" })).Read<AttendanceDto>(HttpStatusCode.Created);
+        }
+        var day = monday.LocalDate.ToDateTime(TimeOnly.MinValue);
+        var week = await (await staff.GetAsync($"/api/v1/enrollments/{enrollment}/weekly-hours?year={ISOWeek.GetYear(day)}&week={ISOWeek.GetWeekOfYear(day)}", Ct)).Read<WeeklyHoursDto>();
+        Assert.Equal(360, week.AttendedMinutes);
+        Assert.Equal((expectedDays, (decimal)expectedHours), (week.BillingMinDaysPerWeek, week.BillingMinHoursPerDay));
+        Assert.Equal(risk, week.BillingRisk);
+    }
 }
 
 public sealed class AttendanceTestsOnSqlite(SchedulingSqliteApi api) : AttendanceTests<SchedulingSqliteApi>(api), IClassFixture<SchedulingSqliteApi>;

@@ -16,6 +16,19 @@ public sealed record RetentionDto
     public decimal? Rate { get; init; }
 }
 
+/// <summary>Length of stay of the discharges with one reason.</summary>
+public sealed record LengthOfStayByReasonDto
+{
+    /// <summary>TEDS-aligned discharge reason (completed, left_before_completion, administrative, ...).</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Discharges with this reason (the median's count).</summary>
+    public required int Discharges { get; init; }
+
+    /// <summary>Median length of stay in days (admission to discharge date); null without any discharge.</summary>
+    public decimal? MedianDays { get; init; }
+}
+
 /// <summary>The outcome figures of one group of enrollments (the whole program, one site, or one admission month).</summary>
 public sealed record OutcomeFiguresDto
 {
@@ -52,11 +65,26 @@ public sealed record OutcomeFiguresDto
     /// <summary>Mean over enrollments of attended hours per week in treatment (2 decimals); null for an empty cohort.</summary>
     public decimal? MeanAttendedHoursPerWeek { get; init; }
 
-    /// <summary>Enrollments that met milestone 1 (≥ 30 days abstinence, tested weekly) as of discharge or the report time.</summary>
+    /// <summary>Enrollments observed for at least 30 days (admission to discharge, or to the report date while in treatment): the denominator of <see cref="Abstinent30DaysShare"/>.</summary>
+    public required int ObservedAtLeast30Days { get; init; }
+
+    /// <summary>Of <see cref="ObservedAtLeast30Days"/>, those that met milestone 1 (≥ 30 days abstinence, tested weekly) as of discharge or the report time.</summary>
     public required int Abstinent30Days { get; init; }
 
-    /// <summary>Abstinent30Days / admitted (4 decimals); null for an empty cohort.</summary>
+    /// <summary>Abstinent30Days / ObservedAtLeast30Days (4 decimals); null when nobody was observed 30 days (an episode shorter than that cannot show 30 days of abstinence).</summary>
     public decimal? Abstinent30DaysShare { get; init; }
+
+    /// <summary>Discharges for any reason: the denominator of <see cref="CompletionRate"/> and <see cref="DropoutRate"/>.</summary>
+    public required int Discharged { get; init; }
+
+    /// <summary>Completed / Discharged (4 decimals); null without a discharge.</summary>
+    public decimal? CompletionRate { get; init; }
+
+    /// <summary>DroppedOut (left_before_completion) / Discharged (4 decimals); null without a discharge.</summary>
+    public decimal? DropoutRate { get; init; }
+
+    /// <summary>Median length of stay by discharge reason, every TEDS-aligned reason in a fixed order.</summary>
+    public required IReadOnlyList<LengthOfStayByReasonDto> LengthOfStayByDischargeReason { get; init; }
 
     /// <summary>Enrollments with a baseline and a later PHQ-9 or GAD-7 score.</summary>
     public required int WithFollowUpScore { get; init; }

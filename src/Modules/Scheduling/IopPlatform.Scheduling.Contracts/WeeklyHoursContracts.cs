@@ -43,16 +43,22 @@ public sealed record WeeklyHoursDto
     /// <summary>Attended less than required.</summary>
     public required bool BelowRequiredIntensity { get; init; }
 
-    /// <summary>H0015 at risk: fewer than 3 attended days, or an attended day under 3 hours.</summary>
+    /// <summary>H0015 at risk: fewer attended days than the program's minimum (default 3), or an attended day under its minimum hours (default 3).</summary>
     public required bool BillingRisk { get; init; }
 
-    /// <summary>Why <see cref="BillingRisk"/> is set: <c>fewer_than_3_days</c>, <c>day_under_3_hours</c>.</summary>
+    /// <summary>Why <see cref="BillingRisk"/> is set: <c>fewer_than_3_days</c> (fewer days than the minimum), <c>day_under_3_hours</c> (a day under the minimum hours); the codes keep their names when a program sets other minimums.</summary>
     public required IReadOnlyList<string> BillingRiskReasons { get; init; }
+
+    /// <summary>The program's H0015 minimum attended days a week (its rule pack in force; the drift job's billing-risk rule reads the same).</summary>
+    public required int BillingMinDaysPerWeek { get; init; }
+
+    /// <summary>The program's H0015 minimum hours on each attended day.</summary>
+    public required decimal BillingMinHoursPerDay { get; init; }
 }
 
 /// <summary>Weekly attended hours of a set of enrollments (a caseload) in one ISO week; unknown enrollments are left out.</summary>
 /// <param name="EnrollmentIds">The enrollments.</param>
-/// <param name="IsoYear">ISO week-numbering year.</param>
-/// <param name="IsoWeek">ISO week (1–53).</param>
-public sealed record GetWeeklyHoursQuery(IReadOnlyCollection<Guid> EnrollmentIds, int IsoYear, int IsoWeek)
+/// <param name="IsoYear">ISO week-numbering year; null with <paramref name="IsoWeek"/> null: the week of today's date at each enrollment's site.</param>
+/// <param name="IsoWeek">ISO week (1–53); null with <paramref name="IsoYear"/> null: the current local week.</param>
+public sealed record GetWeeklyHoursQuery(IReadOnlyCollection<Guid> EnrollmentIds, int? IsoYear, int? IsoWeek)
     : IRequest<IReadOnlyList<WeeklyHoursDto>>;

@@ -24,12 +24,6 @@ internal sealed class SchedulingOptions
     /// <summary>Check-in opens this long before a session starts.</summary>
     public int CheckInOpensMinutesBefore { get; set; } = 60;
 
-    /// <summary>H0015: attended days a week.</summary>
-    public int BillingMinDaysPerWeek { get; set; } = 3;
-
-    /// <summary>H0015: attended minutes per attended day.</summary>
-    public int BillingMinMinutesPerDay { get; set; } = 180;
-
     public string MissedSessionsCron { get; set; } = "*/15 * * * *";
 
     public string MaterializeSessionsCron { get; set; } = "7 * * * *";

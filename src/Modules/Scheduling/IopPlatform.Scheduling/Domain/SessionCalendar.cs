@@ -1,4 +1,5 @@
 using System.Globalization;
+using IopPlatform.BuildingBlocks.Time;
 
 namespace IopPlatform.Scheduling.Domain;
 
@@ -17,42 +18,11 @@ internal readonly record struct Occurrence(DateOnly LocalDate, DateTimeOffset St
 /// </summary>
 internal static class SessionCalendar
 {
-    /// <summary>
-    /// The UTC instant of a local date and time in <paramref name="zone"/>. Two cases have no single answer and are
-    /// resolved deterministically:
-    /// a time skipped by a spring-forward gap (02:30 on the change night in New York) is read with the offset in force
-    /// before the gap, so the session moves later by the gap (02:30 EST = 03:30 EDT); a time that occurs twice in a
-    /// fall-back overlap is taken at its first occurrence (the daylight-time offset), so a session never starts an hour
-    /// after the clock first showed its start time.
-    /// </summary>
-    public static DateTimeOffset ToUtc(DateOnly date, TimeOnly time, TimeZoneInfo zone)
-    {
-        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        TimeSpan offset;
-        if (zone.IsInvalidTime(local))
-        {
-            var before = local;
-            do
-            {
-                before = before.AddMinutes(-15);
-            }
-            while (zone.IsInvalidTime(before));
-            offset = zone.GetUtcOffset(before);
-        }
-        else if (zone.IsAmbiguousTime(local))
-        {
-            offset = zone.GetAmbiguousTimeOffsets(local).Max();
-        }
-        else
-        {
-            offset = zone.GetUtcOffset(local);
-        }
-        return new DateTimeOffset(local, offset).ToUniversalTime();
-    }
+    /// <summary>The UTC instant of a local date and time at the site (gaps and overlaps: see <see cref="ZonedTime.ToUtc"/>).</summary>
+    public static DateTimeOffset ToUtc(DateOnly date, TimeOnly time, TimeZoneInfo zone) => ZonedTime.ToUtc(date, time, zone);
 
     /// <summary>The local date of an instant at the site.</summary>
-    public static DateOnly LocalDate(DateTimeOffset instant, TimeZoneInfo zone) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+    public static DateOnly LocalDate(DateTimeOffset instant, TimeZoneInfo zone) => ZonedTime.LocalDate(instant, zone);
 
     /// <summary>Occurrences on local dates <paramref name="from"/>..<paramref name="to"/> (inclusive), in date order.</summary>
     public static IEnumerable<Occurrence> Expand(IReadOnlyList<RecurrenceRule> rules, DateOnly from, DateOnly to, TimeZoneInfo zone)

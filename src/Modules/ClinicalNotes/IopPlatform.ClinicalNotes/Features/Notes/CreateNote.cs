@@ -1,3 +1,4 @@
+using IopPlatform.BuildingBlocks.Time;
 using IopPlatform.ClinicalNotes.Features.Clinicians;
 
 namespace IopPlatform.ClinicalNotes.Features.Notes;
@@ -90,8 +91,8 @@ internal sealed class CreateNoteHandler(IDbConnectionFactory db, IMediator media
             serviceDate = body.ServiceDate!.Value;
             start = body.StartTime!.Value;
             end = body.EndTime!.Value;
-            // Without a session the service end is taken as UTC wall time: the program's zone is not known here.
-            dueAt = new DateTimeOffset(serviceDate.ToDateTime(end), TimeSpan.Zero).AddHours(options.NoteDueHours);
+            // Without a session the service end is wall-clock time at the program's site (issue 18 item 8), like a session's.
+            dueAt = ZonedTime.ToUtc(serviceDate, end, await SiteZoneAsync(profile.ProgramId, cancellationToken)).AddHours(options.NoteDueHours);
         }
 
         var id = Guid.CreateVersion7();
@@ -123,6 +124,13 @@ internal sealed class CreateNoteHandler(IDbConnectionFactory db, IMediator media
         }, cancellationToken: cancellationToken));
         audit.Resource($"note/{id}");
         return await NoteStore.ToDtoAsync(connection, await NoteStore.RequireAsync(connection, id, cancellationToken), cancellationToken);
+    }
+
+    private async Task<TimeZoneInfo> SiteZoneAsync(Guid programId, CancellationToken ct)
+    {
+        var program = await mediator.Send(new GetProgramQuery(programId), ct);
+        var site = program is null ? null : await mediator.Send(new GetSiteQuery(program.SiteId), ct);
+        return ZonedTime.ZoneOrUtc(site?.TimeZone);
     }
 }
 

@@ -79,6 +79,9 @@ internal sealed record NoteDto
     /// <summary>When the author's signature is due.</summary>
     public required DateTimeOffset DueAt { get; init; }
 
+    /// <summary>When the supervisor's co-signature is due (ClinicalNotes:CosignDueHours after the author signed); set while the note is or was pending co-signature.</summary>
+    public DateTimeOffset? CosignDueAt { get; init; }
+
     /// <summary>An <c>entered_in_error</c> entry marks the note as not to be relied on.</summary>
     public required bool EnteredInError { get; init; }
 
@@ -139,6 +142,8 @@ internal sealed class NoteRow
 
     public DateTimeOffset DueAt { get; init; }
 
+    public DateTimeOffset? CosignDueAt { get; init; }
+
     public int Version { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -177,7 +182,7 @@ internal static class NoteStore
         n.end_time AS EndTime, n.sections AS Sections, n.goal_ids AS GoalIds, n.status AS Status, n.locked AS Locked,
         n.author_id AS AuthorId, n.author_name AS AuthorName, n.author_credentials AS AuthorCredentials,
         n.requires_cosign AS RequiresCosign, n.return_comments AS ReturnComments, n.signed_at AS SignedAt,
-        n.cosigned_by AS CosignedBy, n.cosigned_at AS CosignedAt, n.due_at AS DueAt, n.version AS Version,
+        n.cosigned_by AS CosignedBy, n.cosigned_at AS CosignedAt, n.due_at AS DueAt, n.cosign_due_at AS CosignDueAt, n.version AS Version,
         n.created_at AS CreatedAt, n.updated_at AS UpdatedAt
         """;
 
@@ -242,6 +247,7 @@ internal static class NoteStore
         CosignedBy = r.CosignedBy,
         CosignedAt = r.CosignedAt,
         DueAt = r.DueAt,
+        CosignDueAt = r.CosignDueAt ?? (r.Status == NoteStatus.PendingCosign ? r.SignedAt?.AddHours(ClinicalNotesOptions.DefaultCosignDueHours) : null),
         EnteredInError = entries.Any(e => e.Kind == EntryKinds.EnteredInError),
         Entries = entries.Select(e => new NoteEntryDto
         {

@@ -61,12 +61,12 @@ internal sealed record SignatureDto
 /// The signing lifecycle. An author who needs supervision signs into <c>pending_cosign</c> (not yet locked: the
 /// supervisor may return it); everyone else's signature locks the note. A co-signature locks it too.
 /// </summary>
-internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, ICurrentCaller caller, IAuditScope audit)
+internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock, ICurrentCaller caller, IAuditScope audit, ClinicalNotesOptions options)
     : IRequestHandler<SignNoteRequest, NoteDto>, IRequestHandler<CosignNoteRequest, NoteDto>, IRequestHandler<ReturnNoteRequest, NoteDto>
 {
     private const string Sign = """
         UPDATE clinical_notes_note SET status = @Status, locked = @Locked, signed_at = @Now, return_comments = NULL,
-            version = version + 1, updated_at = @Now
+            cosign_due_at = @CosignDueAt, version = version + 1, updated_at = @Now
         WHERE id = @Id AND version = @Version
         """;
 
@@ -77,7 +77,7 @@ internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator medi
         """;
 
     private const string Return = """
-        UPDATE clinical_notes_note SET status = @Status, return_comments = @Comments, signed_at = NULL, version = version + 1, updated_at = @Now
+        UPDATE clinical_notes_note SET status = @Status, return_comments = @Comments, signed_at = NULL, cosign_due_at = NULL, version = version + 1, updated_at = @Now
         WHERE id = @Id AND version = @Version
         """;
 
@@ -103,7 +103,7 @@ internal sealed class NoteSigningHandler(IDbConnectionFactory db, IMediator medi
         var signed = new NoteSigned(note.Id, note.EnrollmentId, note.PatientId, note.SessionId, status, caller.ActorId, now);
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await ChangeAsync(connection, tx, Sign, new { Status = status, Locked = !pending, Now = now, note.Id, request.Version }, cancellationToken);
+            await ChangeAsync(connection, tx, Sign, new { Status = status, Locked = !pending, Now = now, CosignDueAt = pending ? now.AddHours(options.CosignDueHours) : (DateTimeOffset?)null, note.Id, request.Version }, cancellationToken);
             await SignatureAsync(connection, tx, note.Id, pending ? "submitted_for_cosign" : "signed", signer, null, now, cancellationToken);
             await NotesOutbox.WriteAsync(connection, tx, NotesOutbox.NoteSigned, note.Id, signed, now, cancellationToken);
             await tx.CommitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.Enrollment.Features.Programs;
+using IopPlatform.Outcomes.Contracts;
 
 namespace IopPlatform.Enrollment.Features.Enrollments;
 
@@ -38,12 +39,8 @@ internal static class ScreeningCodes
     /// <summary>ICD-10-CM: letter (not U), digit, digit/A/B, then an optional dot and 1–4 characters.</summary>
     public const string Icd10Pattern = "^[A-TV-Z][0-9][0-9AB](\\.[0-9A-TV-Z]{1,4})?$";
 
-    /// <summary>Analytes prescribed in IOP that make a drug test "expected positive".</summary>
-    public static readonly IReadOnlySet<string> Analytes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "buprenorphine", "methadone", "naltrexone", "benzodiazepines", "opiates", "oxycodone", "fentanyl", "tramadol",
-        "amphetamines", "methylphenidate", "barbiturates", "gabapentin", "cannabinoids", "pregabalin",
-    };
+    /// <summary>Analytes a prescription may make "expected positive": the drug-test panel's own codes (one vocabulary).</summary>
+    public static readonly IReadOnlyList<string> Analytes = AnalyteCodes.All.Order(StringComparer.Ordinal).ToList();
 }
 
 internal sealed class ScreenEnrollmentValidator : AbstractValidator<ScreenEnrollmentRequest>
@@ -71,8 +68,10 @@ internal sealed class ScreenEnrollmentValidator : AbstractValidator<ScreenEnroll
         RuleFor(x => x.DiagnosisCodes).Must(c => c!.Count <= 20 && c.Distinct(StringComparer.Ordinal).Count() == c.Count)
             .WithMessage("At most 20 diagnosis codes, without repeats.").When(x => x.DiagnosisCodes is not null);
         RuleForEach(x => x.DiagnosisCodes).Matches(ScreeningCodes.Icd10Pattern).WithMessage("'{PropertyValue}' is not an ICD-10 code (e.g. F32.1, F41.1).");
-        RuleForEach(x => x.ExpectedPositiveAnalytes).IsOneOf(ScreeningCodes.Analytes.Order(StringComparer.Ordinal))
-            .WithMessage(_ => $"'{{PropertyValue}}' is not a known analyte; use one of {string.Join(", ", ScreeningCodes.Analytes.Order(StringComparer.Ordinal))}.");
+        RuleForEach(x => x.ExpectedPositiveAnalytes).IsOneOf(ScreeningCodes.Analytes)
+            .WithMessage((_, code) => code is not null && AnalyteCodes.Renamed.TryGetValue(code, out var now)
+                ? $"'{code}' is now '{now}' (the drug-test panel's code)."
+                : $"Unknown analyte code; allowed: {string.Join(", ", ScreeningCodes.Analytes)}.");
         RuleFor(x => x.AgeGroup).IsInEnum();
         RuleFor(x => x.Reason).MaximumLength(1000);
     }

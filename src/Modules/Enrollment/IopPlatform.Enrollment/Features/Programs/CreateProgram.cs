@@ -6,8 +6,8 @@ namespace IopPlatform.Enrollment.Features.Programs;
 /// <param name="SiteId">The site that runs the program.</param>
 /// <param name="Name">Display name (1–200 characters).</param>
 /// <param name="LevelOfCare">Versioned level-of-care code such as "asam-3:2.1" (ASAM 3rd edition, level 2.1) or "asam-4:2.1".</param>
-/// <param name="RequiredHoursPerWeekAdult">Weekly structured hours required of adults; default 9 (ASAM 2.1).</param>
-/// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default 6 (ASAM 2.1).</param>
+/// <param name="RequiredHoursPerWeekAdult">Weekly structured hours required of adults; default from the level of care (ASAM 2.1: 9, 2.5: 20), required for any other level.</param>
+/// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default from the level of care (ASAM 2.1: 6, 2.5: 20), required for any other level.</param>
 /// <param name="ExpectedLengthWeeks">Expected episode length in weeks (1–52); default 12.</param>
 /// <param name="CoreGroupIds">Scheduling groups a newly admitted patient is booked into (no duplicates).</param>
 /// <param name="RulePack">Drift thresholds, stored by Engagement as the pack's version 1 (read and change it at /programs/{id}/rule-pack); omitted → the program follows the default rule pack (<c>DriftRulePack.Default</c>).</param>
@@ -31,6 +31,7 @@ internal sealed class CreateProgramValidator : AbstractValidator<CreateProgramRe
             .Matches(LevelOfCare.Pattern).WithMessage("Level of care must be a versioned code such as 'asam-3:2.1' or 'asam-4:2.1'.");
         RuleFor(x => x.RequiredHoursPerWeekAdult).InclusiveBetween(1m, 40m);
         RuleFor(x => x.RequiredHoursPerWeekAdolescent).InclusiveBetween(1m, 40m);
+        LevelOfCareHours.RequireWhenNoDefault(this, x => x.LevelOfCare, x => x.RequiredHoursPerWeekAdult, x => x.RequiredHoursPerWeekAdolescent);
         RuleFor(x => x.ExpectedLengthWeeks).InclusiveBetween(1, 52);
         RuleForEach(x => x.CoreGroupIds).NotEmpty();
         RuleFor(x => x.CoreGroupIds).Must(g => g!.Distinct().Count() == g!.Count).WithMessage("Core group ids must not repeat.")
@@ -63,8 +64,8 @@ internal sealed class CreateProgramHandler(IDbConnectionFactory db, IMediator me
             SiteId = request.SiteId,
             Name = request.Name.Trim(),
             LevelOfCare = request.LevelOfCare,
-            RequiredHoursPerWeekAdult = request.RequiredHoursPerWeekAdult ?? ProgramDefaults.AdultHours,
-            RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? ProgramDefaults.AdolescentHours,
+            RequiredHoursPerWeekAdult = request.RequiredHoursPerWeekAdult ?? LevelOfCareHours.For(request.LevelOfCare)!.Value.Adult,
+            RequiredHoursPerWeekAdolescent = request.RequiredHoursPerWeekAdolescent ?? LevelOfCareHours.For(request.LevelOfCare)!.Value.Adolescent,
             ExpectedLengthWeeks = request.ExpectedLengthWeeks ?? ProgramDefaults.LengthWeeks,
             CoreGroupIds = request.CoreGroupIds ?? [],
             Version = 1,
@@ -106,7 +107,7 @@ internal static class CreateProgramEndpoint
             })
             .WithName("CreateProgram")
             .WithSummary("Create a program (admin)")
-            .WithDescription("Creates an IOP program at a site. Required weekly hours default to 9 for adults and 6 for adolescents (ASAM level 2.1). " +
+            .WithDescription("Creates an IOP program at a site. Required weekly hours default from the level of care: 9 adults / 6 adolescents at ASAM level 2.1, 20 at level 2.5; any other level must state them (400). " +
                              "Send an Idempotency-Key header to make retries safe: the first response is replayed.")
             .RequireRoles(Roles.Admin)
             .Accepts<CreateProgramRequest>("application/json")

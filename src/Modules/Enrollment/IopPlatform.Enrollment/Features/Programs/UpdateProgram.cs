@@ -3,8 +3,8 @@ namespace IopPlatform.Enrollment.Features.Programs;
 /// <summary>The new state of a program (a full replacement; the site cannot change).</summary>
 /// <param name="Name">Display name (1–200 characters).</param>
 /// <param name="LevelOfCare">Versioned level-of-care code such as "asam-3:2.1" or "asam-4:2.1".</param>
-/// <param name="RequiredHoursPerWeekAdult">Weekly structured hours required of adults; default 9 (ASAM 2.1).</param>
-/// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default 6 (ASAM 2.1).</param>
+/// <param name="RequiredHoursPerWeekAdult">Weekly structured hours required of adults; default from the level of care (ASAM 2.1: 9, 2.5: 20), required for any other level.</param>
+/// <param name="RequiredHoursPerWeekAdolescent">Weekly structured hours required of adolescents; default from the level of care (ASAM 2.1: 6, 2.5: 20), required for any other level.</param>
 /// <param name="ExpectedLengthWeeks">Expected episode length in weeks (1–52); default 12.</param>
 internal sealed record UpdateProgramBody(
     string Name,
@@ -26,6 +26,7 @@ internal sealed class UpdateProgramValidator : AbstractValidator<UpdateProgramRe
             .OverridePropertyName("levelOfCare");
         RuleFor(x => x.Body.RequiredHoursPerWeekAdult).InclusiveBetween(1m, 40m).OverridePropertyName("requiredHoursPerWeekAdult");
         RuleFor(x => x.Body.RequiredHoursPerWeekAdolescent).InclusiveBetween(1m, 40m).OverridePropertyName("requiredHoursPerWeekAdolescent");
+        LevelOfCareHours.RequireWhenNoDefault(this, x => x.Body.LevelOfCare, x => x.Body.RequiredHoursPerWeekAdult, x => x.Body.RequiredHoursPerWeekAdolescent);
         RuleFor(x => x.Body.ExpectedLengthWeeks).InclusiveBetween(1, 52).OverridePropertyName("expectedLengthWeeks");
     }
 }
@@ -53,8 +54,8 @@ internal sealed class UpdateProgramHandler(IDbConnectionFactory db) : IRequestHa
             request.ExpectedVersion,
             Name = body.Name.Trim(),
             body.LevelOfCare,
-            Adult = body.RequiredHoursPerWeekAdult ?? ProgramDefaults.AdultHours,
-            Adolescent = body.RequiredHoursPerWeekAdolescent ?? ProgramDefaults.AdolescentHours,
+            Adult = body.RequiredHoursPerWeekAdult ?? LevelOfCareHours.For(body.LevelOfCare)!.Value.Adult,
+            Adolescent = body.RequiredHoursPerWeekAdolescent ?? LevelOfCareHours.For(body.LevelOfCare)!.Value.Adolescent,
             Weeks = body.ExpectedLengthWeeks ?? ProgramDefaults.LengthWeeks,
         }, cancellationToken: cancellationToken));
         if (updated == 0)
@@ -73,8 +74,6 @@ internal sealed class UpdateProgramHandler(IDbConnectionFactory db) : IRequestHa
 
 internal static class ProgramDefaults
 {
-    public const decimal AdultHours = 9m;
-    public const decimal AdolescentHours = 6m;
     public const int LengthWeeks = 12;
 }
 

@@ -45,14 +45,9 @@ internal static class DrugTestWords
 /// <summary>The analyte panel (codes shared with prescriptions on the enrollment).</summary>
 internal static class DrugTestPanel
 {
-    public const string Alcohol = "alcohol";
+    public const string Alcohol = AnalyteCodes.Alcohol;
 
-    public static readonly IReadOnlyList<string> Analytes =
-    [
-        Alcohol, "alcohol_etg", "amphetamines", "methamphetamine", "barbiturates", "benzodiazepines", "buprenorphine",
-        "cocaine", "fentanyl", "methadone", "opiates", "oxycodone", "cannabis_thc", "mdma", "naltrexone", "tramadol",
-        "pcp", "ketamine", "xylazine", "gabapentin",
-    ];
+    public static readonly IReadOnlyList<string> Analytes = AnalyteCodes.All;
 
     /// <summary>A breathalyser measures ethanol and nothing else.</summary>
     public static readonly IReadOnlyList<string> BreathAnalytes = [Alcohol];

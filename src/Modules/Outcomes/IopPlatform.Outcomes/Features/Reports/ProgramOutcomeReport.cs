@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using IopPlatform.Outcomes.Features.DrugTests;
 using IopPlatform.Outcomes.Features.Measures;
 using IopPlatform.Outcomes.Features.Milestones;
@@ -26,6 +27,10 @@ internal sealed record EpisodeFacts(ProgramEpisodeDto Episode, int AttendedMinut
 /// week are attended hours over the weeks from admission to discharge (or the report date), counted inclusively and
 /// at least one, averaged over enrollments; abstinence is milestone 1 as of discharge (or now); reliable improvement
 /// needs a baseline and a later score of PHQ-9 (drop ≥ 5) or GAD-7 (drop ≥ 4), the latest score deciding.
+/// The abstinent share is over the episodes observed at least 30 days (discharge date, or the report date, minus the
+/// admission date): a shorter episode cannot show 30 days and would only dilute it. Completion and dropout rates are
+/// over discharges (the TEDS discharge-based measure; SAMHSA TEDS-D reports completion and dropout as shares of
+/// discharges), never over admissions that are still in treatment.
 /// </summary>
 internal static class OutcomeReportMath
 {
@@ -34,13 +39,21 @@ internal static class OutcomeReportMath
     public const string Completed = "completed";
     public const string LeftBeforeCompletion = "left_before_completion";
 
+    /// <summary>Days an episode must have been observed for its abstinence to count in the share (milestone 1's window).</summary>
+    public const int AbstinenceWindowDays = 30;
+
+    /// <summary>Every discharge reason, as Enrollment names them (TEDS order).</summary>
+    public static readonly IReadOnlyList<string> DischargeReasons =
+        Enum.GetValues<DischargeReason>().Select(r => JsonNamingPolicy.SnakeCaseLower.ConvertName(r.ToString())).ToList();
+
     public static OutcomeFiguresDto Figures(string groupBy, string key, IReadOnlyList<EpisodeFacts> facts, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var completers = facts.Where(f => f.Episode.DischargeReason == Completed).ToList();
         var dropouts = facts.Where(f => f.Episode.DischargeReason == LeftBeforeCompletion).ToList();
         var discharged = facts.Count(f => f.Episode.DischargeDate is not null);
-        var abstinent = facts.Count(f => f.Abstinent30Days);
+        var observed = facts.Where(f => ObservedDays(f.Episode, today) >= AbstinenceWindowDays).ToList();
+        var abstinent = observed.Count(f => f.Abstinent30Days);
         var followUp = facts.Where(f => f.ReliablyImproved is not null).ToList();
         var improved = followUp.Count(f => f.ReliablyImproved == true);
         return new OutcomeFiguresDto
@@ -56,8 +69,17 @@ internal static class OutcomeReportMath
             MedianLengthOfStayCompleted = Median(completers.Select(f => LengthOfStay(f.Episode))),
             MedianLengthOfStayDroppedOut = Median(dropouts.Select(f => LengthOfStay(f.Episode))),
             MeanAttendedHoursPerWeek = facts.Count == 0 ? null : Math.Round(facts.Average(f => HoursPerWeek(f, today)), 2, MidpointRounding.AwayFromZero),
+            ObservedAtLeast30Days = observed.Count,
             Abstinent30Days = abstinent,
-            Abstinent30DaysShare = Share(abstinent, facts.Count),
+            Abstinent30DaysShare = Share(abstinent, observed.Count),
+            Discharged = discharged,
+            CompletionRate = Share(completers.Count, discharged),
+            DropoutRate = Share(dropouts.Count, discharged),
+            LengthOfStayByDischargeReason = DischargeReasons.Select(reason =>
+            {
+                var stays = facts.Where(f => f.Episode.DischargeDate is not null && f.Episode.DischargeReason == reason).Select(f => LengthOfStay(f.Episode)).ToList();
+                return new LengthOfStayByReasonDto { Reason = reason, Discharges = stays.Count, MedianDays = Median(stays) };
+            }).ToList(),
             WithFollowUpScore = followUp.Count,
             ReliablyImproved = improved,
             ReliablyImprovedShare = Share(improved, followUp.Count),
@@ -72,6 +94,8 @@ internal static class OutcomeReportMath
     }
 
     private static int LengthOfStay(ProgramEpisodeDto e) => e.DischargeDate!.Value.DayNumber - e.AdmissionDate.DayNumber;
+
+    private static int ObservedDays(ProgramEpisodeDto e, DateOnly today) => (e.DischargeDate ?? today).DayNumber - e.AdmissionDate.DayNumber;
 
     private static decimal HoursPerWeek(EpisodeFacts f, DateOnly today)
     {
@@ -103,7 +127,13 @@ internal static class OutcomeReportMath
         {
             csv.Append(CultureInfo.InvariantCulture, $",retention_{day}_eligible,retention_{day}_retained,retention_{day}_rate");
         }
-        csv.Append(",median_los_completed,median_los_dropped_out,mean_attended_hours_per_week,abstinent_30_days,abstinent_30_days_share,with_follow_up_score,reliably_improved,reliably_improved_share\r\n");
+        csv.Append(",median_los_completed,median_los_dropped_out,mean_attended_hours_per_week,abstinent_30_days,abstinent_30_days_share,with_follow_up_score,reliably_improved,reliably_improved_share");
+        csv.Append(",observed_30_days,discharged,completion_rate,dropout_rate");
+        foreach (var reason in DischargeReasons)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $",discharges_{reason},median_los_{reason}");
+        }
+        csv.Append("\r\n");
         foreach (var g in new[] { report.Program }.Concat(report.BySite).Concat(report.ByAdmissionMonth))
         {
             csv.Append(CultureInfo.InvariantCulture, $"{g.GroupBy},{g.Key},{g.Admitted},{g.Active},{g.Completed},{g.DroppedOut},{g.OtherDischarges}");
@@ -112,7 +142,13 @@ internal static class OutcomeReportMath
                 csv.Append(CultureInfo.InvariantCulture, $",{r.Eligible},{r.Retained},{Number(r.Rate)}");
             }
             csv.Append(CultureInfo.InvariantCulture, $",{Number(g.MedianLengthOfStayCompleted)},{Number(g.MedianLengthOfStayDroppedOut)},{Number(g.MeanAttendedHoursPerWeek)}");
-            csv.Append(CultureInfo.InvariantCulture, $",{g.Abstinent30Days},{Number(g.Abstinent30DaysShare)},{g.WithFollowUpScore},{g.ReliablyImproved},{Number(g.ReliablyImprovedShare)}\r\n");
+            csv.Append(CultureInfo.InvariantCulture, $",{g.Abstinent30Days},{Number(g.Abstinent30DaysShare)},{g.WithFollowUpScore},{g.ReliablyImproved},{Number(g.ReliablyImprovedShare)}");
+            csv.Append(CultureInfo.InvariantCulture, $",{g.ObservedAtLeast30Days},{g.Discharged},{Number(g.CompletionRate)},{Number(g.DropoutRate)}");
+            foreach (var los in g.LengthOfStayByDischargeReason)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $",{los.Discharges},{Number(los.MedianDays)}");
+            }
+            csv.Append("\r\n");
         }
         return csv.ToString();
     }
@@ -256,7 +292,7 @@ internal static class GetProgramOutcomeReportEndpoint
             .RequireRoles(Roles.Staff)
             .WithName("GetProgramOutcomeReport")
             .WithSummary("A program's outcome report")
-            .WithDescription("Over the enrollments admitted between 'from' and 'to' (admission dates, inclusive, both optional): admitted, active, completed, dropped out, retention at day 30/60/90, median length of stay of completers and dropouts, mean attended hours per week, share with 30 days of abstinence (milestone 1) and share with reliable improvement on PHQ-9/GAD-7 — for the program, by site and by admission month. JSON, or CSV (one row per group) with Accept: text/csv.")
+            .WithDescription("Over the enrollments admitted between 'from' and 'to' (admission dates, inclusive, both optional): admitted, active, completed, dropped out, retention at day 30/60/90, median length of stay of completers and dropouts, mean attended hours per week, share with 30 days of abstinence (milestone 1) over the episodes observed at least 30 days (observedAtLeast30Days), completion and dropout rates over discharges (discharged), median length of stay by discharge reason, and share with reliable improvement on PHQ-9/GAD-7 — for the program, by site and by admission month. JSON, or CSV (one row per group) with Accept: text/csv.")
             .Produces<ProgramOutcomeReportDto>(StatusCodes.Status200OK, "application/json", "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

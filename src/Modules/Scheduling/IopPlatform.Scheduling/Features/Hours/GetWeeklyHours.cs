@@ -1,4 +1,5 @@
 using System.Globalization;
+using IopPlatform.Engagement.Contracts;
 using IopPlatform.Scheduling.Domain;
 using IopPlatform.Scheduling.Features.Rosters;
 
@@ -9,17 +10,20 @@ internal sealed class GetWeeklyHoursValidator : AbstractValidator<GetWeeklyHours
     public GetWeeklyHoursValidator()
     {
         RuleFor(x => x.EnrollmentIds).NotNull();
-        RuleFor(x => x.IsoYear).InclusiveBetween(2000, 2100);
-        RuleFor(x => x.IsoWeek).Must((x, w) => w >= 1 && x.IsoYear is >= 2000 and <= 2100 && w <= ISOWeek.GetWeeksInYear(x.IsoYear))
-            .WithMessage(x => $"Week {x.IsoWeek} does not exist in ISO year {x.IsoYear}.");
+        RuleFor(x => x.IsoYear).InclusiveBetween(2000, 2100).When(x => x.IsoYear is not null);
+        RuleFor(x => x.IsoWeek).Must((x, w) => w >= 1 && x.IsoYear is >= 2000 and <= 2100 && w <= ISOWeek.GetWeeksInYear(x.IsoYear.Value))
+            .WithMessage(x => $"Week {x.IsoWeek} does not exist in ISO year {x.IsoYear}.").When(x => x.IsoWeek is not null);
+        RuleFor(x => x.IsoWeek).Must((x, w) => (w is null) == (x.IsoYear is null)).WithMessage("Give year and week together, or neither for the current week.");
     }
 }
 
 /// <summary>
 /// Attended minutes per ISO week in each enrollment's site zone: a session counts in the week and on the day its start
-/// falls in locally, so a Sunday-evening session in New York never leaks into Monday's UTC week.
+/// falls in locally, so a Sunday-evening session in New York never leaks into Monday's UTC week. Without a week the
+/// current one is the week of today's date at the site (a Sunday evening in New York is still Sunday there). The H0015
+/// thresholds are the program's (its rule pack in force), the same the drift job's billing-risk rule reads.
 /// </summary>
-internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator mediator, SchedulingOptions options)
+internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator mediator, TimeProvider clock)
     : IRequestHandler<GetWeeklyHoursQuery, IReadOnlyList<WeeklyHoursDto>>
 {
     private const string SelectEnrollments = $"SELECT {RosterStore.EnrollmentColumns} FROM scheduling_enrollment WHERE ";
@@ -41,12 +45,15 @@ internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator m
             enrollments.AddRange(await connection.QueryAsync<EnrollmentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
         var result = new List<WeeklyHoursDto>();
+        var billing = new Dictionary<Guid, ProgramBillingThresholds>();
         foreach (var site in enrollments.GroupBy(e => e.SiteId))
         {
             var siteDto = await mediator.Send(new GetSiteQuery(site.Key), cancellationToken);
             var zone = SessionCalendar.FindZone(siteDto?.TimeZone)
                 ?? throw new UnprocessableException($"The time zone of site '{site.Key}' is unknown; weekly hours cannot be placed in its weeks.");
-            var (monday, from, to) = SessionCalendar.IsoWeek(request.IsoYear, request.IsoWeek, zone);
+            var today = SessionCalendar.LocalDate(clock.GetUtcNow(), zone).ToDateTime(TimeOnly.MinValue);
+            var (isoYear, isoWeek) = (request.IsoYear ?? ISOWeek.GetYear(today), request.IsoWeek ?? ISOWeek.GetWeekOfYear(today));
+            var (monday, from, to) = SessionCalendar.IsoWeek(isoYear, isoWeek, zone);
             var attended = new List<AttendedRow>();
             foreach (var chunk in site.Select(e => e.EnrollmentId).Chunk(1000))
             {
@@ -57,17 +64,21 @@ internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator m
             var byEnrollment = attended.ToLookup(a => a.EnrollmentId);
             foreach (var enrollment in site)
             {
+                if (!billing.TryGetValue(enrollment.ProgramId, out var h0015))
+                {
+                    billing[enrollment.ProgramId] = h0015 = await mediator.Send(new GetProgramBillingThresholdsQuery(enrollment.ProgramId), cancellationToken);
+                }
                 var verdict = WeeklyHoursRules.Evaluate(
                     byEnrollment[enrollment.EnrollmentId].Select(a => (SessionCalendar.LocalDate(a.StartsAt, zone), a.Minutes)),
                     enrollment.RequiredMinutesPerWeek,
-                    options.BillingMinDaysPerWeek,
-                    options.BillingMinMinutesPerDay);
+                    h0015.MinDaysPerWeek,
+                    (int)Math.Round(h0015.MinHoursPerDay * 60m, MidpointRounding.AwayFromZero));
                 result.Add(new WeeklyHoursDto
                 {
                     EnrollmentId = enrollment.EnrollmentId,
                     PatientId = enrollment.PatientId,
-                    IsoYear = request.IsoYear,
-                    IsoWeek = request.IsoWeek,
+                    IsoYear = isoYear,
+                    IsoWeek = isoWeek,
                     WeekStart = monday,
                     TimeZone = zone.Id,
                     AttendedMinutes = verdict.AttendedMinutes,
@@ -76,6 +87,8 @@ internal sealed class GetWeeklyHoursHandler(IDbConnectionFactory db, IMediator m
                     BelowRequiredIntensity = verdict.BelowRequiredIntensity,
                     BillingRisk = verdict.BillingRisk,
                     BillingRiskReasons = verdict.BillingRiskReasons,
+                    BillingMinDaysPerWeek = h0015.MinDaysPerWeek,
+                    BillingMinHoursPerDay = h0015.MinHoursPerDay,
                 });
             }
         }
@@ -113,12 +126,11 @@ internal sealed class GetCaseloadHoursValidator : AbstractValidator<GetCaseloadH
     }
 }
 
-internal sealed class GetCaseloadHoursHandler(IMediator mediator, TimeProvider clock, IAuditScope audit) : IRequestHandler<GetCaseloadHoursRequest, IReadOnlyList<WeeklyHoursDto>>
+internal sealed class GetCaseloadHoursHandler(IMediator mediator, IAuditScope audit) : IRequestHandler<GetCaseloadHoursRequest, IReadOnlyList<WeeklyHoursDto>>
 {
     public async Task<IReadOnlyList<WeeklyHoursDto>> Handle(GetCaseloadHoursRequest request, CancellationToken cancellationToken)
     {
-        var today = clock.GetUtcNow().UtcDateTime;
-        var rows = await mediator.Send(new GetWeeklyHoursQuery(request.EnrollmentIds, request.Year ?? ISOWeek.GetYear(today), request.Week ?? ISOWeek.GetWeekOfYear(today)), cancellationToken);
+        var rows = await mediator.Send(new GetWeeklyHoursQuery(request.EnrollmentIds, request.Year, request.Week), cancellationToken);
         foreach (var row in rows)
         {
             audit.TouchedPatient(row.PatientId);
@@ -139,7 +151,7 @@ internal static class WeeklyHoursEndpoint
             .RequireRoles(Roles.Staff)
             .WithName("GetWeeklyHours")
             .WithSummary("Get a patient's weekly hours")
-            .WithDescription("Attended minutes of an enrollment in an ISO week (year and week; default the current week) in its site's time zone, against the required hours, with the below_required_intensity and H0015 billing_risk flags.")
+            .WithDescription("Attended minutes of an enrollment in an ISO week (year and week; default the week of today's date in its site's time zone) in its site's time zone, against the required hours, with the below_required_intensity flag and the H0015 billing_risk flag judged by the program's thresholds (its rule pack in force: belowIntensity.billingMinDaysPerWeek / billingMinHoursPerDay, the ones the drift job reads).")
             .Produces<WeeklyHoursDto>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -149,7 +161,7 @@ internal static class WeeklyHoursEndpoint
             .RequireRoles(Roles.Staff)
             .WithName("GetCaseloadWeeklyHours")
             .WithSummary("Get weekly hours of a caseload")
-            .WithDescription("Weekly hours of several enrollments at once (repeat enrollmentId, up to 500) for one ISO week, each in its own site's time zone. Unknown enrollments are left out.")
+            .WithDescription("Weekly hours of several enrollments at once (repeat enrollmentId, up to 500) for one ISO week (default: the week of today's date at each enrollment's site), each in its own site's time zone. Unknown enrollments are left out.")
             .Produces<CursorPage<WeeklyHoursDto>>()
             .ProducesValidationProblem();
     }
