@@ -71,6 +71,16 @@ public static class IntegrationModule
         return app;
     }
 
+    /// <summary>
+    /// The SMART discovery document again under a FHIR base URL (<c>{fhirBase}/.well-known/smart-configuration</c>), where
+    /// SMART clients look for it; the FHIR area maps it on its own route group.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSmartConfiguration(this IEndpointRouteBuilder fhirBase)
+    {
+        SmartConfigurationEndpoint.Map(fhirBase);
+        return fhirBase;
+    }
+
     /// <summary>Between authentication and authorization: a SMART access token only reads (403 on any write).</summary>
     public static IApplicationBuilder UseSmartReadOnlyTokens(this IApplicationBuilder app) => app.Use(SmartReadOnlyTokens.Enforce);
 }
