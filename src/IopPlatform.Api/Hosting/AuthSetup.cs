@@ -1,5 +1,7 @@
 using System.Text;
+using IopPlatform.Integration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 
@@ -65,6 +67,7 @@ internal static class AuthSetup
     public static void UseAuth(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseSmartReadOnlyTokens();
         app.UseAuthorization();
     }
 
@@ -75,6 +78,26 @@ internal static class AuthSetup
         {
             return AuthSchemes.ApiKey;
         }
-        return AuthSchemes.Bearer;
+        return IsSmartToken(authorization) ? AuthSchemes.SmartBearer : AuthSchemes.Bearer;
+    }
+
+    /// <summary>A bearer token the platform issued itself at /connect/token (by its issuer; the SMART scheme then checks its signature).</summary>
+    private static bool IsSmartToken(string authorization)
+    {
+        const string prefix = "Bearer ";
+        if (!authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var token = authorization[prefix.Length..].Trim();
+        try
+        {
+            return new JsonWebTokenHandler().CanReadToken(token) && new JsonWebToken(token).Issuer == IntegrationModule.SmartTokenIssuer;
+        }
+        catch (ArgumentException)
+        {
+            // Not a readable JWT: the staff scheme refuses it as before.
+            return false;
+        }
     }
 }

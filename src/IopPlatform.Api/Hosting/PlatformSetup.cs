@@ -1,3 +1,4 @@
+using IopPlatform.Integration;
 using IopPlatform.BuildingBlocks.Audit;
 using IopPlatform.BuildingBlocks.Messaging;
 using IopPlatform.BuildingBlocks.Reactions;
@@ -46,6 +47,7 @@ internal static class PlatformSetup
         // After authentication so the budget is per actor; before the endpoints it protects.
         app.UseRateLimiter();
         app.MapHealth();
+        app.MapSmartBackendServices();
         app.UseHangfireJobs();
         var api = app.MapGroup("/api/v1").RejectNullCollectionItems();
         api.MapAuditEndpoints();

@@ -11,5 +11,8 @@ public static class AuthSchemes
     /// <summary>Staff: JWT bearer tokens from the organisation's identity provider.</summary>
     public const string Bearer = "Bearer";
 
+    /// <summary>API clients: SMART Backend Services access tokens issued by <c>POST /connect/token</c>.</summary>
+    public const string SmartBearer = "SmartBearer";
+
     public const string ApiKeyHeader = "X-Api-Key";
 }

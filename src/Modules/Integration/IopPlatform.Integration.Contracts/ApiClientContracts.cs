@@ -44,6 +44,12 @@ public sealed record ApiClientDto
 
     /// <summary>Concurrency version; also the ETag.</summary>
     public required int Version { get; init; }
+
+    /// <summary>
+    /// The key ids of the public keys registered for SMART Backend Services (<c>PUT /api-clients/{id}/jwks</c>); null when
+    /// none are registered and the client cannot request SMART tokens.
+    /// </summary>
+    public IReadOnlyList<string>? JwksKeyIds { get; init; }
 }
 
 /// <summary>A newly created API client with its key: the only response that ever contains the key.</summary>

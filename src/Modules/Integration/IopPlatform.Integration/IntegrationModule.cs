@@ -1,6 +1,7 @@
 using IopPlatform.BuildingBlocks.Jobs;
 using IopPlatform.BuildingBlocks.Modules;
 using IopPlatform.Integration.Features.ApiClients;
+using IopPlatform.Integration.Features.SmartBackend;
 using IopPlatform.Integration.Features.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +15,18 @@ public static class IntegrationModule
 
     public const string DispatchOutboxJobId = "integration:dispatch-outbox";
 
+    /// <summary>The <c>iss</c> of the SMART access tokens <c>POST /connect/token</c> issues; the host routes bearer tokens with it to <see cref="AuthSchemes.SmartBearer"/>.</summary>
+    public const string SmartTokenIssuer = "urn:iop-platform:smart";
+
     public static ModuleDescriptor AddIntegrationModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddAuthentication()
-            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, "API key", null);
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, "API key", null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SmartTokenAuthenticationHandler>(AuthSchemes.SmartBearer, "SMART access token", null);
+        services.AddSingleton(configuration.GetSection("Integration:Smart").Get<SmartOptions>() ?? new SmartOptions());
+        services.AddSingleton<SmartAccessTokens>();
         services.AddHostedService<BootstrapAdminApiClient>();
         var webhooks = configuration.GetSection("Integration:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddSingleton(webhooks);
@@ -54,6 +61,7 @@ public static class IntegrationModule
         GetApiClientEndpoint.Map(apiClients);
         RevokeApiClientEndpoint.Map(apiClients);
         SetTpoAgreementEndpoint.Map(apiClients);
+        SetApiClientJwksEndpoint.Map(apiClients);
         WebhookSubscriptionsEndpoint.Map(api.MapGroup(string.Empty).WithTags(Tag));
         var webhooks = api.MapGroup(string.Empty).WithTags(Tag);
         ListWebhookDeliveriesEndpoint.Map(webhooks);
@@ -64,4 +72,25 @@ public static class IntegrationModule
         ListWebhookEventTypesEndpoint.Map(webhooks);
         return api;
     }
+
+    /// <summary>SMART Backend Services at the root (not under /api/v1): <c>POST /connect/token</c> and <c>GET /.well-known/smart-configuration</c>.</summary>
+    public static IEndpointRouteBuilder MapSmartBackendServices(this IEndpointRouteBuilder app)
+    {
+        RequestSmartTokenEndpoint.Map(app);
+        SmartConfigurationEndpoint.Map(app);
+        return app;
+    }
+
+    /// <summary>
+    /// The SMART discovery document again under a FHIR base URL (<c>{fhirBase}/.well-known/smart-configuration</c>), where
+    /// SMART clients look for it; the FHIR area maps it on its own route group.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSmartConfiguration(this IEndpointRouteBuilder fhirBase)
+    {
+        SmartConfigurationEndpoint.Map(fhirBase);
+        return fhirBase;
+    }
+
+    /// <summary>Between authentication and authorization: a SMART access token only reads (403 on any write).</summary>
+    public static IApplicationBuilder UseSmartReadOnlyTokens(this IApplicationBuilder app) => app.Use(SmartReadOnlyTokens.Enforce);
 }

@@ -1,10 +1,7 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace IopPlatform.Integration.Features.ApiClients;
 
@@ -29,10 +26,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string ActorType = "api_client";
 
-    private const string Lookup = """
-        SELECT id, name, roles, kind, revoked_at AS RevokedAt, last_used_at AS LastUsedAt
-        FROM integration_api_client WHERE key_hash = @KeyHash
-        """;
+    private const string Lookup = $"SELECT {ApiClientOwner.Columns} FROM integration_api_client WHERE key_hash = @KeyHash";
 
     // Not a change of the client's settings, so the version (ETag) stays as it is.
     private const string Touch = "UPDATE integration_api_client SET last_used_at = @Now WHERE id = @Id";
@@ -53,7 +47,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         var ct = Context.RequestAborted;
         await using var connection = await db.OpenAsync(ct);
-        var client = await connection.QuerySingleOrDefaultAsync<KeyOwner>(new CommandDefinition(Lookup, new { KeyHash = ApiKeys.Hash(key) }, cancellationToken: ct));
+        var client = await connection.QuerySingleOrDefaultAsync<ApiClientOwner>(new CommandDefinition(Lookup, new { KeyHash = ApiKeys.Hash(key) }, cancellationToken: ct));
         if (client is null || client.RevokedAt is not null)
         {
             return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
@@ -65,35 +59,14 @@ internal sealed class ApiKeyAuthenticationHandler(
             await connection.ExecuteAsync(new CommandDefinition(Touch, new { client.Id, Now = now }, cancellationToken: ct));
         }
 
-        var id = client.Id.ToString("D");
-        var claims = new List<Claim>
-        {
-            new(CallerClaims.Subject, id),
-            new(CallerClaims.Name, client.Name),
-            new(CallerClaims.ActorType, ActorType),
-            new(CallerClaims.ApiClientId, id),
-            new(CallerClaims.ApiClientKind, client.Kind ?? ApiClientKinds.Partner),
-        };
-        claims.AddRange(ApiClientRoles.Effective(client.Kind, ApiKeys.SplitRoles(client.Roles)).Select(r => new Claim(CallerClaims.Role, r)));
-        var identity = new ClaimsIdentity(claims, Scheme.Name, CallerClaims.Name, CallerClaims.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(ApiClientPrincipal.Create(client, Scheme.Name), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.Append(HeaderNames.WWWAuthenticate, "ApiKey realm=\"iop-platform\"");
-        await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Unauthorized",
-                Detail = result.Failure?.Message ?? "This endpoint needs an API key (X-Api-Key) or a bearer token.",
-            },
-        });
+        await ApiClientPrincipal.ChallengeAsync(Context, problems, "ApiKey realm=\"iop-platform\"",
+            result.Failure?.Message ?? "This endpoint needs an API key (X-Api-Key) or a bearer token.");
     }
 
     /// <summary>The key from <c>Authorization: ApiKey</c> first, then <c>X-Api-Key</c>; null when neither is sent.</summary>
@@ -105,20 +78,5 @@ internal sealed class ApiKeyAuthenticationHandler(
             return authorization[AuthorizationPrefix.Length..].Trim();
         }
         return request.Headers.TryGetValue(AuthSchemes.ApiKeyHeader, out var header) ? header.ToString().Trim() : null;
-    }
-
-    private sealed class KeyOwner
-    {
-        public required Guid Id { get; init; }
-
-        public required string Name { get; init; }
-
-        public required string Roles { get; init; }
-
-        public string? Kind { get; init; }
-
-        public DateTimeOffset? RevokedAt { get; init; }
-
-        public DateTimeOffset? LastUsedAt { get; init; }
     }
 }

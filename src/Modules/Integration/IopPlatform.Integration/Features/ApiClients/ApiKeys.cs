@@ -34,7 +34,7 @@ internal sealed class ApiClientRow
 {
     public const string Columns = """
         id, name, roles, kind, tpo_agreement AS TpoAgreement, key_prefix AS KeyPrefix, created_at AS CreatedAt, created_by AS CreatedBy,
-        revoked_at AS RevokedAt, revoked_by AS RevokedBy, last_used_at AS LastUsedAt, version
+        revoked_at AS RevokedAt, revoked_by AS RevokedBy, last_used_at AS LastUsedAt, version, jwks
         """;
 
     public const string Insert = """
@@ -66,6 +66,9 @@ internal sealed class ApiClientRow
 
     public required int Version { get; init; }
 
+    /// <summary>The registered JWKS (public keys only) for SMART Backend Services; null when none.</summary>
+    public string? Jwks { get; init; }
+
     /// <summary>Parameters for <see cref="Insert"/> of a new client holding <paramref name="key"/>.</summary>
     public static object NewClient(Guid id, string name, IEnumerable<string> roles, string kind, string? tpoAgreement, string key, DateTimeOffset now, string createdBy) => new
     {
@@ -95,5 +98,6 @@ internal sealed class ApiClientRow
         RevokedBy = RevokedBy,
         LastUsedAt = LastUsedAt,
         Version = Version,
+        JwksKeyIds = SmartBackend.ClientJwks.KeyIds(Jwks),
     };
 }
