@@ -147,7 +147,7 @@ public abstract class PlansAndTimelinessTests<TApi>(TApi api) : NotesTest<TApi>(
 
         // Past the author's own deadline too: the signature is there, so it is never overdue as unsigned.
         MoveTo(new[] { pending.DueAt, pending.CosignDueAt!.Value }.Max().AddMinutes(minutesFromDeadline));
-        var listed = await (await supervisor.GetAsync($"/api/v1/notes/overdue?authorId={pending.Author.Id}", Ct)).Read<List<OverdueNoteDto>>();
+        var listed = await (await supervisor.GetAsync($"/api/v1/notes/overdue?authorId={pending.Author.Id}&limit=200", Ct)).ReadItems<OverdueNoteDto>();
         Assert.DoesNotContain(listed, o => o.NoteId == note.Id && o.Overdue == "signature");
         if (overdue)
         {

@@ -17,7 +17,7 @@ public abstract class FhirConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
     where TApi : ApiFactory
 {
     private async Task<List<DisclosureDto>> Disclosures(Guid patientId) =>
-        await (await Api.Admin().GetAsync($"/api/v1/patients/{patientId}/disclosures", Ct)).Read<List<DisclosureDto>>();
+        await (await Api.Admin().GetAsync($"/api/v1/patients/{patientId}/disclosures?limit=200", Ct)).ReadItems<DisclosureDto>();
 
     private static async Task Hidden(HttpResponseMessage response)
     {
@@ -136,3 +136,5 @@ public abstract class FhirConsentTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class FhirConsentTestsOnSqlite(SqliteApi api) : FhirConsentTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class FhirConsentTestsOnPostgres(PostgresApi api) : FhirConsentTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class FhirConsentTestsOnSqlServer(SqlServerApi api) : FhirConsentTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

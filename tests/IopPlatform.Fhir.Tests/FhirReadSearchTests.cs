@@ -158,3 +158,5 @@ public abstract class FhirReadSearchTests<TApi>(TApi api) : EngineTest<TApi>(api
 public sealed class FhirReadSearchTestsOnSqlite(SqliteApi api) : FhirReadSearchTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class FhirReadSearchTestsOnPostgres(PostgresApi api) : FhirReadSearchTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class FhirReadSearchTestsOnSqlServer(SqlServerApi api) : FhirReadSearchTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

@@ -74,8 +74,10 @@ public abstract class FhirScopeAndCapabilityTests<TApi>(TApi api) : EngineTest<T
         var catalog = Api.Services.GetRequiredService<FhirResourceCatalog>();
 
         Assert.Equal(mapped, published);
-        Assert.Equal(endpoints.Count - 1, mapped.Count);
+        // Besides the interactions: the CapabilityStatement itself and the SMART discovery document under the FHIR base.
+        Assert.Equal(endpoints.Count - 2, mapped.Count);
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == $"{FhirHttp.Base}/metadata");
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == $"{FhirHttp.Base}/.well-known/smart-configuration");
         foreach (var resource in statement.Rest.Single().Resource)
         {
             Assert.Equal(catalog.Get(resource.Type!).SearchParameters.Select(p => p.Name), resource.SearchParam.Select(p => p.Name));
@@ -88,3 +90,5 @@ public abstract class FhirScopeAndCapabilityTests<TApi>(TApi api) : EngineTest<T
 public sealed class FhirScopeAndCapabilityTestsOnSqlite(SqliteApi api) : FhirScopeAndCapabilityTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class FhirScopeAndCapabilityTestsOnPostgres(PostgresApi api) : FhirScopeAndCapabilityTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class FhirScopeAndCapabilityTestsOnSqlServer(SqlServerApi api) : FhirScopeAndCapabilityTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

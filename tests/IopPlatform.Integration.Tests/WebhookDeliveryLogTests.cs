@@ -141,3 +141,5 @@ public abstract class WebhookDeliveryLogTests<TApi>(TApi api) : AlertsTest<TApi>
 public sealed class WebhookDeliveryLogSqliteTests(AlertsSqliteApi api) : WebhookDeliveryLogTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class WebhookDeliveryLogPostgresTests(AlertsPostgresApi api) : WebhookDeliveryLogTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class WebhookDeliveryLogSqlServerTests(AlertsSqlServerApi api) : WebhookDeliveryLogTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

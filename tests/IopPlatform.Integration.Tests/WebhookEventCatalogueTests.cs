@@ -58,7 +58,7 @@ public sealed partial class WebhookEventCatalogueTests(SqliteApi api) : EngineTe
     public async Task The_catalogue_and_the_OpenAPI_document_publish_the_same_schema_for_every_event_type()
     {
         var partner = await Api.PartnerClientAsync();
-        var types = await (await partner.Http.GetAsync("/api/v1/webhook-event-types", Ct)).Read<List<WebhookEventTypeDto>>();
+        var types = await (await partner.Http.GetAsync("/api/v1/webhook-event-types?limit=200", Ct)).ReadItems<WebhookEventTypeDto>();
         Assert.Equal(WebhookEventCatalogue.All.Select(e => e.Type), types.Select(t => t.Type));
         Assert.Equal(WebhookEventTypes.All.Order(StringComparer.Ordinal), types.Where(t => t.Subscribable).Select(t => t.Type).Order(StringComparer.Ordinal));
         await (await Api.ClientAs(IopPlatform.BuildingBlocks.Security.Roles.Clinician).GetAsync("/api/v1/webhook-event-types", Ct)).Problem(HttpStatusCode.Forbidden);

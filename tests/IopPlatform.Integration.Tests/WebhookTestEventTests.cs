@@ -78,3 +78,5 @@ public abstract class WebhookTestEventTests<TApi>(TApi api) : AlertsTest<TApi>(a
 public sealed class WebhookTestEventSqliteTests(AlertsSqliteApi api) : WebhookTestEventTests<AlertsSqliteApi>(api), IClassFixture<AlertsSqliteApi>;
 
 public sealed class WebhookTestEventPostgresTests(AlertsPostgresApi api) : WebhookTestEventTests<AlertsPostgresApi>(api), IClassFixture<AlertsPostgresApi>;
+
+public sealed class WebhookTestEventSqlServerTests(AlertsSqlServerApi api) : WebhookTestEventTests<AlertsSqlServerApi>(api), IClassFixture<AlertsSqlServerApi>;

@@ -3,6 +3,7 @@ using IopPlatform.ClinicalNotes;
 using IopPlatform.Engagement;
 using IopPlatform.Enrollment;
 using IopPlatform.Fhir;
+using IopPlatform.Fhir.Contracts;
 using IopPlatform.Integration;
 using IopPlatform.Outcomes;
 using IopPlatform.Scheduling;
@@ -42,6 +43,13 @@ internal static class ModuleCatalog
         api.MapEngagementModule();
     }
 
-    /// <summary>Modules with a base path of their own (a standard's, not /api/v1).</summary>
-    public static void MapRootModules(IEndpointRouteBuilder app) => app.MapFhirModule();
+    /// <summary>
+    /// Modules with a base path of their own (a standard's, not /api/v1). SMART clients look for the discovery document
+    /// under the FHIR base, so Integration's is mapped there too (the FHIR module cannot reference Integration).
+    /// </summary>
+    public static void MapRootModules(IEndpointRouteBuilder app)
+    {
+        app.MapFhirModule();
+        app.MapGroup(FhirCodeSystems.BasePath).MapSmartConfiguration();
+    }
 }

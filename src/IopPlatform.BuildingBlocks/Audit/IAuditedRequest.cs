@@ -27,7 +27,7 @@ public interface IAuditScope
     void Resource(string resource);
 
     /// <summary>
-    /// Records an emergency "break-the-glass" access (DOMAIN.md §3): allowed without the usual consent, with a
+    /// Records an emergency "break-the-glass" access (42 CFR §2.51, medical emergencies): allowed without the usual consent, with a
     /// mandatory reason, and flagged in the audit trail for review.
     /// </summary>
     void BreakGlass(string reason);

@@ -129,3 +129,5 @@ public abstract class OpenApiListTests<TApi>(TApi api) : EngineTest<TApi>(api)
 public sealed class OpenApiListTestsOnSqlite(SqliteApi api) : OpenApiListTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class OpenApiListTestsOnPostgres(PostgresApi api) : OpenApiListTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class OpenApiListTestsOnSqlServer(SqlServerApi api) : OpenApiListTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

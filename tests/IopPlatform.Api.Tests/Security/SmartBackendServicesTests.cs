@@ -76,11 +76,55 @@ public abstract class SmartBackendServicesTests<TApi>(TApi api) : EngineTest<TAp
         }
 
         // The disclosure is accounted to the API client, exactly as with its key.
-        var accounting = await (await Api.Admin().GetAsync($"/api/v1/patients/{consented.PatientId}/disclosures", Ct)).Read<JsonElement>();
+        var accounting = (await (await Api.Admin().GetAsync($"/api/v1/patients/{consented.PatientId}/disclosures?limit=200", Ct)).Read<JsonElement>()).GetProperty("items");
         Assert.Equal(2, accounting.GetArrayLength());
         Assert.All(accounting.EnumerateArray(), e => Assert.Contains(client.Id.ToString(), e.GetRawText(), StringComparison.Ordinal));
         // And its API key keeps working beside the tokens.
         await (await client.Partner.Http.GetAsync($"/api/v1/patients/{consented.PatientId}", Ct)).Read<PatientDto>();
+    }
+
+    [Fact]
+    public async Task A_smart_token_reads_a_patient_and_searches_observations_through_fhir_within_consent_and_scope()
+    {
+        var client = await RegisteredClientAsync();
+        var program = await Api.CreateProgramAsync();
+        var consented = await Api.AdmitNewPatientAsync(program.Id);
+        var withoutConsent = await Api.AdmitNewPatientAsync(program.Id);
+        await Api.GrantConsentAsync(consented.PatientId, client.Id, InformationCategories.Demographics, InformationCategories.Outcomes);
+        var measure = await (await Api.ClientAs(Roles.Clinician).PostJson($"/api/v1/enrollments/{consented.Id}/measures", new
+        {
+            instrument = "phq9",
+            administeredAt = Api.Clock.GetUtcNow().AddHours(-1),
+            answers = new[] { 1, 1, 1, 1, 0, 0, 0, 0, 0 },
+        })).Read<JsonElement>(HttpStatusCode.Created);
+        var token = (await (await RequestTokenAsync(client.Assertion(client.Ec, SecurityAlgorithms.EcdsaSha384), "system/Patient.read system/Observation.rs")).Read<JsonElement>())
+            .GetProperty("access_token").GetString()!;
+        var http = WithToken(token);
+
+        var patient = await FhirAsync(await http.GetAsync($"/fhir/R4/Patient/{consented.PatientId}", Ct), HttpStatusCode.OK);
+        var bundle = await FhirAsync(await http.GetAsync($"/fhir/R4/Observation?patient={consented.PatientId}", Ct), HttpStatusCode.OK);
+        var hidden = await FhirAsync(await http.GetAsync($"/fhir/R4/Patient/{withoutConsent.PatientId}", Ct), HttpStatusCode.NotFound);
+
+        Assert.Equal("Patient", patient.GetProperty("resourceType").GetString());
+        Assert.Equal(consented.PatientId.ToString(), patient.GetProperty("id").GetString());
+        Assert.Equal("searchset", bundle.GetProperty("type").GetString());
+        var observations = bundle.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("id").GetString()).ToList();
+        Assert.Equal([$"measure-{measure.GetProperty("id").GetString()}"], observations);
+        Assert.Equal("OperationOutcome", hidden.GetProperty("resourceType").GetString());
+
+        // A token without the Observation scope may read the patient but not search observations.
+        var narrow = WithToken((await (await RequestTokenAsync(client.Assertion(client.Rsa, SecurityAlgorithms.RsaSha384), "system/Patient.read")).Read<JsonElement>())
+            .GetProperty("access_token").GetString()!);
+        var refused = await FhirAsync(await narrow.GetAsync($"/fhir/R4/Observation?patient={consented.PatientId}", Ct), HttpStatusCode.Forbidden);
+        Assert.Contains("insufficient_scope", refused.GetRawText(), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> FhirAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     [Fact]
@@ -300,3 +344,5 @@ public abstract class SmartBackendServicesTests<TApi>(TApi api) : EngineTest<TAp
 public sealed class SmartBackendServicesTestsOnSqlite(SqliteApi api) : SmartBackendServicesTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class SmartBackendServicesTestsOnPostgres(PostgresApi api) : SmartBackendServicesTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class SmartBackendServicesTestsOnSqlServer(SqlServerApi api) : SmartBackendServicesTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

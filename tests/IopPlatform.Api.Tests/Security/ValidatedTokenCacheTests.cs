@@ -94,3 +94,5 @@ public abstract class ValidatedTokenCacheHttpTests<TApi>(TApi api) : EngineTest<
 public sealed class ValidatedTokenCacheHttpTestsOnSqlite(SqliteApi api) : ValidatedTokenCacheHttpTests<SqliteApi>(api), IClassFixture<SqliteApi>;
 
 public sealed class ValidatedTokenCacheHttpTestsOnPostgres(PostgresApi api) : ValidatedTokenCacheHttpTests<PostgresApi>(api), IClassFixture<PostgresApi>;
+
+public sealed class ValidatedTokenCacheHttpTestsOnSqlServer(SqlServerApi api) : ValidatedTokenCacheHttpTests<SqlServerApi>(api), IClassFixture<SqlServerApi>;

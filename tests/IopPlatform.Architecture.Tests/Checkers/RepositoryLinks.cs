@@ -16,14 +16,7 @@ internal static partial class RepositoryLinks
     /// Files of src/ that still cite an outside document, each owned by another change in flight when this rule came.
     /// The list only shrinks: a file cleaned must leave it, and no file may join it.
     /// </summary>
-    public static readonly IReadOnlySet<string> KnownOutsideCitations = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "src/IopPlatform.BuildingBlocks/Audit/IAuditedRequest.cs",
-        "src/Modules/Integration/IopPlatform.Integration/Features/Webhooks/WebhookSubscriptions.cs",
-        "src/Modules/Outcomes/IopPlatform.Outcomes/Features/Measures/MeasureCadence.cs",
-        "src/Modules/Outcomes/IopPlatform.Outcomes/Features/Measures/MeasureScoring.cs",
-        "src/Modules/Outcomes/IopPlatform.Outcomes/Features/Reports/ProgramOutcomeReport.cs",
-    };
+    public static readonly IReadOnlySet<string> KnownOutsideCitations = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>A text file of the repository: its path relative to the root (forward slashes) and its text.</summary>
     public sealed record TextFile(string Path, string Text);

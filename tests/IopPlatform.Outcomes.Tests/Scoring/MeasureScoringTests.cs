@@ -3,7 +3,7 @@ using Xunit;
 
 namespace IopPlatform.Outcomes.Tests.Scoring;
 
-/// <summary>Every band boundary of every instrument (DOMAIN.md §6), on both sides, plus the validation of item answers.</summary>
+/// <summary>Every band boundary of every instrument (the published scoring of each instrument, Outcomes README), on both sides, plus the validation of item answers.</summary>
 public sealed class MeasureScoringTests
 {
     /// <summary>Answers summing to <paramref name="total"/>, filled item by item up to <paramref name="max"/>, with item <paramref name="zeroItem"/> (1-based) kept 0.</summary>

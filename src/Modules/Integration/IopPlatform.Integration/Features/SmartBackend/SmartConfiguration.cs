@@ -23,6 +23,7 @@ internal static class SmartConfigurationEndpoint
                 capabilities = Capabilities,
             }))
             .AllowAnonymous()
+            .CarriesNoPatientData("The SMART discovery document: endpoints and capabilities of the server.")
             // Described by the SMART App Launch specification, not the OpenAPI document; unnamed, as it is mapped at the
             // root and again under the FHIR base.
             .ExcludeFromDescription();

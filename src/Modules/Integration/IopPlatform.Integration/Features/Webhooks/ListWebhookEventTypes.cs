@@ -55,7 +55,8 @@ internal sealed class ListWebhookEventTypesHandler : IRequestHandler<ListWebhook
 internal static class ListWebhookEventTypesEndpoint
 {
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/webhook-event-types", (IMediator mediator, CancellationToken ct) => mediator.Send(new ListWebhookEventTypesQuery(), ct))
+        group.MapGet("/webhook-event-types", (IMediator mediator, CancellationToken ct, int limit = Cursor.DefaultLimit, string? cursor = null) =>
+                ListPage.Of(limit, cursor, () => mediator.Send(new ListWebhookEventTypesQuery(), ct), (_, position) => ListPage.Key(position)))
             .RequireRoles(Roles.Admin, Roles.Partner)
             .CarriesNoPatientData("The catalogue of event types and their schemas.")
             .WithName("ListWebhookEventTypes")
@@ -64,5 +65,6 @@ internal static class ListWebhookEventTypesEndpoint
                              "for a patient, and the JSON Schema of the body's data (also in this document's components as WebhookEventData.<type>). " +
                              "Every body is {\"type\": <event type>, \"timestamp\": <when it happened>, \"data\": <payload>}. Payloads carry ids and " +
                              "minimal data: fetch details through the API under your consent.")
-            .Produces<IReadOnlyList<WebhookEventTypeDto>>();
+            .Produces<CursorPage<WebhookEventTypeDto>>()
+            .ProducesValidationProblem();
 }

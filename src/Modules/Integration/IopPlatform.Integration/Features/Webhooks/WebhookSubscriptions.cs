@@ -4,7 +4,7 @@ using IopPlatform.BuildingBlocks.Messaging;
 
 namespace IopPlatform.Integration.Features.Webhooks;
 
-/// <summary>The event types partner apps may subscribe to (DOMAIN.md §8, <see cref="WebhookEventCatalogue"/>), with the consent category each discloses.</summary>
+/// <summary>The event types partner apps may subscribe to (<see cref="WebhookEventCatalogue"/>), with the consent category each discloses.</summary>
 internal static class WebhookEventTypes
 {
     public static readonly IReadOnlyDictionary<string, string> Category = WebhookEventCatalogue.All.Where(e => e.Subscribable)
@@ -43,7 +43,7 @@ internal sealed record WebhookSubscriptionDto
 
 /// <summary>Subscribes a partner app to events.</summary>
 /// <param name="Url">Absolute https URL receiving the POSTs, on a public host (no user-info; internal addresses only where the operator allows them).</param>
-/// <param name="Events">Event types (DOMAIN.md §8).</param>
+/// <param name="Events">Event types, as listed by GET /webhook-event-types.</param>
 /// <param name="ApiClientId">The partner app; a partner key may omit it (its own), a staff admin must name it.</param>
 internal sealed record CreateSubscriptionRequest(string Url, IReadOnlyList<string> Events, Guid? ApiClientId) : IRequest<WebhookSubscriptionDto>;
 

@@ -2,7 +2,7 @@ namespace IopPlatform.Outcomes.Features.Measures;
 
 internal static class CadenceDefaults
 {
-    /// <summary>DOMAIN.md §6 defaults: PHQ-9 and GAD-7 every two weeks, BAM weekly; the rest on request.</summary>
+    /// <summary>The default cadence (Outcomes README): PHQ-9 and GAD-7 every two weeks, BAM weekly; the rest on request.</summary>
     public static readonly IReadOnlyList<MeasureCadenceDto> All =
     [
         new() { Instrument = Instrument.Phq9, IntervalDays = 14 },

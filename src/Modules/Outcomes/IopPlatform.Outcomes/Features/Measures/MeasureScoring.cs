@@ -77,7 +77,7 @@ internal sealed record MeasureScore(string Instrument, int? Total, string? Band,
 internal sealed record ScoringError(string Field, string Message);
 
 /// <summary>
-/// Server-side scoring of the standard measures, exactly as DOMAIN.md §6 states the bands. Pure: no clock, no database,
+/// Server-side scoring of the standard measures, with the bands of each instrument's published scoring (sources in the Outcomes README). Pure: no clock, no database,
 /// so clinicians can check every boundary against the table tests.
 /// </summary>
 internal static class MeasureScoring

@@ -21,7 +21,7 @@ internal sealed class GetProgramOutcomeReportValidator : AbstractValidator<GetPr
 internal sealed record EpisodeFacts(ProgramEpisodeDto Episode, int AttendedMinutes, bool Abstinent30Days, bool? ReliablyImproved);
 
 /// <summary>
-/// The report's arithmetic, pure. Definitions (DOMAIN.md §6 names the figures; these pin them down):
+/// The report's arithmetic, pure. Definitions (the Outcomes README names the figures; these pin them down):
 /// retention at day N counts enrollments whose day N has come (admission date + N ≤ report date) and keeps those not
 /// discharged before it, except by completing; length of stay is discharge date − admission date in days; hours per
 /// week are attended hours over the weeks from admission to discharge (or the report date), counted inclusively and
